@@ -1,0 +1,43 @@
+# Quick start: `make run` starts the app, `make test` runs every test.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+PORT    ?= 8501
+
+.PHONY: run dev test test-fast lint bench browser clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime  ## start the app on http://localhost:$(PORT)
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+dev: $(VENV)/.runtime  ## like run, reloading on file changes
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
+
+browser:  ## make sure a Chromium is there for the browser tests
+	@$(PY) tests/e2e/browser.py --ensure
+
+test: $(VENV)/.dev browser lint  ## lint, then every test (core, app, browser)
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.dev  ## core and app tests only, no browser
+	$(PY) -m pytest -m "not e2e"
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check core ui pages app.py tests bench
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.dev browser
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

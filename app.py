@@ -1,0 +1,21 @@
+"""Softmax & Cross-Entropy Explorer: entry point (page config, navigation, sidebar)."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Softmax & Cross-Entropy Explorer",
+    page_icon=":material/functions:",
+    layout="wide",
+    initial_sidebar_state="collapsed",
+)
+
+page = st.navigation([st.Page("pages/playground.py", title="Playground", icon=":material/tune:", default=True)])
+
+with st.sidebar:
+    st.markdown("### Softmax & Cross-Entropy Explorer")
+    st.markdown(
+        "Logits in, probabilities out, one number for how wrong they are. "
+        "The address bar always holds the current example: copy it to share exactly this view."
+    )
+
+page.run()

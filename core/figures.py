@@ -1,0 +1,252 @@
+"""Plotly figure specs for the pages, as plain dicts (cheap to build and serialise).
+
+Each builder returns a :class:`Chart`: the spec plus an ``alt`` text that states
+the chart's numbers in words. Class names are untrusted text: they are
+HTML-escaped before they reach any Plotly label, so a name is always shown
+literally, never interpreted as markup. Colours and sizes come in through a
+:class:`FigureStyle` (the palette itself lives in ``ui.theme``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from core.explain import in_unit
+from core.text import fmt
+
+__all__ = ["Chart", "FigureStyle", "gradient_bars", "loss_curve", "plotly_text", "probability_bars"]
+
+Spec = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """Colours and sizes shared by every chart."""
+
+    other: str
+    """bars of the classes that are not the true class"""
+    true: str
+    """the true class (also marked by a hatch pattern and the word "true")"""
+    curve: str
+    """lines such as the loss curve"""
+    font_size: int = 17
+    line_width: float = 3.0
+    height: int = 300
+
+
+@dataclass(frozen=True)
+class Chart:
+    spec: Spec
+    alt: str
+
+
+def plotly_text(text: str) -> str:
+    """Untrusted text for a Plotly label: no HTML tags, no ``$...$`` LaTeX.
+
+    >>> plotly_text("<b>$x$</b>")
+    '&lt;b&gt;&#36;x&#36;&lt;/b&gt;'
+    """
+    return html.escape(text, quote=False).replace("$", "&#36;")
+
+
+def _label(name: str, is_true: bool) -> str:
+    safe = plotly_text(name)
+    return f"<b>{safe}</b> ✓ true" if is_true else safe
+
+
+def _layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> Spec:
+    layout: Spec = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": style.font_size + 1}},
+        "height": style.height,
+        "margin": {"l": 8, "r": 24, "t": 40, "b": 8},
+        "font": {"size": style.font_size},
+        "showlegend": False,
+        "uirevision": revision,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hoverlabel": {"font": {"size": style.font_size}},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _class_bars(
+    classes: Sequence[str],
+    values: npt.ArrayLike,
+    target: int,
+    style: FigureStyle,
+    *,
+    text: list[str],
+    hover: str,
+) -> Spec:
+    """Horizontal bars, one per class top to bottom, the true class hatched and named."""
+    v = np.asarray(values, dtype=np.float64)
+    n = len(classes)
+    colours = [style.true if i == target else style.other for i in range(n)]
+    shapes = ["/" if i == target else "" for i in range(n)]
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "x": v.tolist(),
+        "y": list(range(n)),
+        "text": text,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {"color": colours, "pattern": {"shape": shapes, "fgcolor": "#ffffff", "solidity": 0.25}},
+        "customdata": [plotly_text(c) for c in classes],
+        "hovertemplate": hover + "<extra></extra>",
+    }
+
+
+def _axis(style: FigureStyle, **extra: Any) -> Spec:
+    axis: Spec = {"tickfont": {"size": style.font_size}, "gridcolor": "rgba(128,128,128,0.25)", "fixedrange": True}
+    axis.update(extra)
+    return axis
+
+
+def _alt_values(classes: Sequence[str], values: npt.NDArray[np.float64], target: int) -> str:
+    return "; ".join(
+        f"{c}{' (true class)' if i == target else ''}: {fmt(float(x))}"
+        for i, (c, x) in enumerate(zip(classes, values, strict=True))
+    )
+
+
+def _class_axis(classes: Sequence[str], target: int) -> Spec:
+    return {
+        "tickmode": "array",
+        "tickvals": list(range(len(classes))),
+        "ticktext": [_label(c, i == target) for i, c in enumerate(classes)],
+        "autorange": "reversed",
+        "automargin": True,
+        "showgrid": False,
+    }
+
+
+def probability_bars(classes: Sequence[str], probs: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
+    """Softmax probabilities as labelled bars on a fixed 0..1 axis."""
+    p = np.asarray(probs, dtype=np.float64)
+    trace = _class_bars(classes, p, target, style, text=[fmt(x) for x in p], hover="p(%{customdata}) = %{x:.6f}")
+    layout = _layout(
+        style,
+        "probs",
+        "Probabilities  p = softmax(z / T)",
+        xaxis=_axis(style, range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], zeroline=True),
+        yaxis=_axis(style, **_class_axis(classes, target)),
+    )
+    alt = "Bar chart of probabilities. " + _alt_values(classes, p, target)
+    return Chart({"data": [trace], "layout": layout}, alt)
+
+
+def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
+    """d(loss)/d(logit) per class: negative for the true class, positive for the rest."""
+    g = np.asarray(grad, dtype=np.float64)
+    span = max(float(np.max(np.abs(g))) if g.size else 0.0, 1e-12)
+    trace = _class_bars(
+        classes,
+        g,
+        target,
+        style,
+        text=[("+" if x > 0 else "") + fmt(float(x)) for x in g],
+        hover="∂L/∂z(%{customdata}) = %{x:.6f}",
+    )
+    layout = _layout(
+        style,
+        "grad",
+        "Gradient  ∂L/∂z",
+        xaxis=_axis(
+            style,
+            range=[-1.9 * span, 1.9 * span],
+            zeroline=True,
+            zerolinewidth=2,
+            zerolinecolor="rgba(128,128,128,0.8)",
+        ),
+        yaxis=_axis(style, **_class_axis(classes, target)),
+    )
+    alt = "Bar chart of the gradient of the loss with respect to each logit. " + _alt_values(classes, g, target)
+    return Chart({"data": [trace], "layout": layout}, alt)
+
+
+_CURVE_P = np.unique(np.concatenate([np.geomspace(1e-4, 1.0, 160), np.linspace(0.01, 1.0, 100)]))
+
+
+def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) -> Chart:
+    """The loss -log p as a function of p(true class), with the current point marked."""
+    loss = in_unit(-math.log(p_true), unit) if p_true > 0 else math.inf
+    y = [in_unit(-math.log(p), unit) for p in _CURVE_P]
+    floor = in_unit(-math.log(0.01), unit)
+    top = max(floor, 1.2 * loss) if loss <= 3 * floor else floor
+    name = plotly_text(true_class)
+    data: list[Spec] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": _CURVE_P.tolist(),
+            "y": y,
+            "line": {"color": style.curve, "width": style.line_width},
+            "hovertemplate": f"p = %{{x:.4f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
+        }
+    ]
+    annotations: list[Spec] = []
+    if loss <= top:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [p_true],
+                "y": [loss],
+                "marker": {
+                    "size": 4 * style.line_width + 6,
+                    "color": style.true,
+                    "symbol": "diamond",
+                    "line": {"width": 2, "color": "#000000"},
+                },
+                "hovertemplate": f"p({name}) = %{{x:.6f}}<br>loss = %{{y:.6f}} {unit}<extra></extra>",
+            }
+        )
+        annotations.append(
+            {
+                "x": p_true,
+                "y": loss,
+                "text": f"p({name}) = {fmt(p_true)}<br>loss = {fmt(loss)} {unit}",
+                "showarrow": True,
+                "arrowhead": 2,
+                "ax": 60 if p_true < 0.6 else -60,
+                "ay": -40,
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "font": {"color": "#000000"},
+            }
+        )
+    else:
+        annotations.append(
+            {
+                "x": 0,
+                "y": top,
+                "xanchor": "left",
+                "yanchor": "top",
+                "showarrow": False,
+                "text": f"p({name}) = {fmt(p_true)}: loss = {fmt(loss)} {unit}, off the chart",
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "font": {"color": "#000000"},
+            }
+        )
+    symbol = "log₂" if unit == "bits" else "ln"
+    layout = _layout(
+        style,
+        "loss_curve",
+        f"Loss = −{symbol} p(true)",
+        xaxis=_axis(style, title={"text": "p(true class)"}, range=[0, 1.02]),
+        yaxis=_axis(style, title={"text": unit}, range=[0, top]),
+        annotations=annotations,
+    )
+    alt = (
+        f"Curve of the loss −{symbol} p against the probability p of the true class: "
+        f"infinite at p = 0, zero at p = 1. Now p({true_class}) = {fmt(p_true)}, loss = {fmt(loss)} {unit}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)

@@ -1,0 +1,75 @@
+"""Figure specs: the numbers they plot, how they mark the true class, and that names stay text."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from core.explain import evaluate
+from core.figures import gradient_bars, loss_curve, plotly_text, probability_bars
+from core.state import DEFAULT, Scenario
+from ui.theme import STYLE
+
+HOSTILE = ("<script>alert(1)</scr", "$x$", "<b onmouseover=x>")
+
+
+def test_probability_bars_plot_the_probabilities_and_mark_the_true_class() -> None:
+    ev = evaluate(DEFAULT)
+    chart = probability_bars(DEFAULT.classes, ev.probs, DEFAULT.target, STYLE)
+    bar = chart.spec["data"][0]
+    np.testing.assert_allclose(bar["x"], ev.probs)
+    assert bar["marker"]["color"][1] == STYLE.true != bar["marker"]["color"][0]
+    assert bar["marker"]["pattern"]["shape"] == ["", "/", ""]  # not colour alone
+    ticks = chart.spec["layout"]["yaxis"]["ticktext"]
+    assert "true" in ticks[1]
+    assert "true" not in ticks[0] + ticks[2]
+    assert "dog (true class): 0.2424" in chart.alt
+    assert chart.spec["layout"]["uirevision"] == "probs"
+
+
+def test_gradient_bars_plot_p_minus_y() -> None:
+    ev = evaluate(DEFAULT)
+    chart = gradient_bars(DEFAULT.classes, ev.grad, DEFAULT.target, STYLE)
+    x = np.array(chart.spec["data"][0]["x"])
+    np.testing.assert_allclose(x, ev.probs - np.eye(3)[1])
+    lo, hi = chart.spec["layout"]["xaxis"]["range"]
+    assert lo < x.min()
+    assert x.max() < hi
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_loss_curve_marks_the_current_point(unit: str) -> None:
+    chart = loss_curve("dog", 0.2, unit, STYLE)
+    curve, marker = chart.spec["data"]
+    base = math.e if unit == "nats" else 2.0
+    for p, y in zip(curve["x"], curve["y"], strict=True):
+        assert y == pytest.approx(-math.log(p, base), rel=1e-12, abs=1e-15)
+    assert marker["x"] == [0.2]
+    assert marker["y"][0] == pytest.approx(-math.log(0.2, base), rel=1e-12)
+    assert chart.spec["layout"]["yaxis"]["range"][1] > marker["y"][0]
+
+
+def test_loss_curve_says_when_the_point_is_off_the_chart() -> None:
+    chart = loss_curve("dog", 1e-30, "nats", STYLE)
+    assert len(chart.spec["data"]) == 1
+    assert "off the chart" in chart.spec["layout"]["annotations"][0]["text"]
+    chart = loss_curve("dog", 0.0, "nats", STYLE)
+    assert "∞" in chart.spec["layout"]["annotations"][0]["text"]
+
+
+def test_class_names_never_reach_plotly_as_markup() -> None:
+    sc = Scenario(classes=HOSTILE, logits=(1.0, 2.0, 3.0), target=0)
+    ev = evaluate(sc)
+    specs = [
+        probability_bars(sc.classes, ev.probs, sc.target, STYLE).spec,
+        gradient_bars(sc.classes, ev.grad, sc.target, STYLE).spec,
+        loss_curve(sc.target_name, ev.p_true, sc.unit, STYLE).spec,
+    ]
+    text = json.dumps(specs)
+    assert "<script" not in text
+    assert "<b onmouseover" not in text
+    assert "$x$" not in text
+    assert plotly_text("<b>$x$</b>") == "&lt;b&gt;&#36;x&#36;&lt;/b&gt;"

@@ -1,0 +1,67 @@
+"""Find (or, with --ensure, install) the Chromium the browser tests drive.
+
+Order: $CHROMIUM, Debian's /usr/bin/chromium, a chromium on PATH, then
+Playwright's own download. `--ensure` installs Debian's package when running as
+root with apt-get, and falls back to `playwright install chromium` only on
+machines without apt (never here: that would download a browser).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def find_chromium() -> str | None:
+    """Path of a system Chromium, or None (then Playwright's own browser is used)."""
+    candidates = [os.environ.get("CHROMIUM", ""), "/usr/bin/chromium", shutil.which("chromium") or ""]
+    for path in candidates:
+        if path and Path(path).is_file() and os.access(path, os.X_OK):
+            return path
+    return None
+
+
+def _playwright_has_browser() -> bool:
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as p:
+            return Path(p.chromium.executable_path).is_file()
+    except Exception:
+        return False
+
+
+def ensure() -> str:
+    found = find_chromium()
+    if found:
+        return found
+    if _playwright_has_browser():
+        return "playwright's chromium"
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium", "fonts-dejavu-core"], check=True, env=env)
+        found = find_chromium()
+        if found:
+            return found
+    subprocess.run([sys.executable, "-m", "playwright", "install", "chromium"], check=True)
+    return "playwright's chromium"
+
+
+if __name__ == "__main__":
+    if "--ensure" in sys.argv:
+        print(f"browser tests use: {ensure()}")
+    else:
+        print(find_chromium() or "no system chromium")

@@ -1,0 +1,53 @@
+"""The session's Scenario: read once from the URL, kept in session state, written back.
+
+Data flows one way: widgets change the Scenario through callbacks (which run
+before the script), the script reads :func:`current`, and :func:`sync_url` puts
+the Scenario back into the address bar, so the URL always reproduces the view.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import streamlit as st
+
+from core.state import PARAMS, Scenario, unknown_params
+
+KEY = "scenario"
+NOTICES = "pg_notices"
+
+
+def _query() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
+def current() -> Scenario:
+    """This session's Scenario; the first call of a session reads it from the URL."""
+    if KEY not in st.session_state:
+        params = _query()
+        scenario, problems = Scenario.from_query(params)
+        st.session_state[KEY] = scenario
+        st.session_state[NOTICES] = problems + unknown_params(params, PARAMS)
+    return cast(Scenario, st.session_state[KEY])
+
+
+def update(scenario: Scenario) -> None:
+    """Make ``scenario`` current; earlier notices are answered by the user's change."""
+    st.session_state[KEY] = scenario
+    st.session_state[NOTICES] = []
+
+
+def notify(message: str) -> None:
+    """Keep a message for the user until their next successful change."""
+    st.session_state.setdefault(NOTICES, []).append(message)
+
+
+def notices() -> list[str]:
+    return list(st.session_state.get(NOTICES, []))
+
+
+def sync_url(scenario: Scenario) -> None:
+    """Write ``scenario`` into the URL, unless the URL already says exactly that."""
+    wanted = scenario.to_query()
+    if _query() != {k: [v] for k, v in wanted.items()}:
+        st.query_params.from_dict(wanted)
