@@ -8,7 +8,6 @@ from ui import scenario as state
 from ui.text import md_escape
 
 sc = state.current()
-controls.sync_widgets(sc)
 ev = evaluate(sc)
 
 st.title("Softmax & cross-entropy playground")

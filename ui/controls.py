@@ -1,9 +1,12 @@
 """The Playground's controls: logits, true class, temperature, unit, presets, classes.
 
-Every widget is keyed and shows the Scenario's value: :func:`sync_widgets` puts
-the values into session state before the widgets render, and each widget's
-callback turns its new value into a new Scenario (or, for a bad edit, keeps the
-last good one and says why).
+The Scenario is the single source of truth, and the script never writes a
+widget's state. Each widget gets its value from the Scenario through ``value=``
+and a key with a revision: when an edit from one widget (or a preset, or the
+class editor) changes what *another* widget shows, that other widget's revision
+goes up, so it is created afresh with the new value. A stale value still in the
+browser then belongs to a key that no longer exists and can never overwrite a
+newer one (two widgets bound to one logit would otherwise race while dragging).
 """
 
 from __future__ import annotations
@@ -21,18 +24,26 @@ from ui import scenario as state
 from ui.text import md_escape
 
 NAME_ERROR = "pg_name_error"
+REVISIONS = "pg_revisions"
+_UNSET = object()
 
 
-def slider_key(i: int) -> str:
+def slider_base(i: int) -> str:
     return f"pg_logit_{i}"
 
 
-def exact_key(i: int) -> str:
+def exact_base(i: int) -> str:
     return f"pg_logit_exact_{i}"
 
 
-def name_key(i: int) -> str:
+def name_base(i: int) -> str:
     return f"pg_name_{i}"
+
+
+def key(base: str) -> str:
+    """The widget key for ``base`` now: ``base`` itself until its first revision."""
+    rev = st.session_state.get(REVISIONS, {}).get(base, 0)
+    return base if rev == 0 else f"{base}~{rev}"
 
 
 def _clamp(z: float) -> float:
@@ -41,65 +52,92 @@ def _clamp(z: float) -> float:
 
 
 def widget_values(sc: Scenario) -> dict[str, Any]:
-    """The value each Playground widget must show for ``sc``."""
+    """The value each Playground widget must show for ``sc``, by widget base name."""
     values: dict[str, Any] = {"target": sc.target, "temperature": sc.temperature, "unit": sc.unit}
     for i, (name, z) in enumerate(zip(sc.classes, sc.logits, strict=True)):
-        values[slider_key(i)] = _clamp(z)
-        values[exact_key(i)] = z
-        values[name_key(i)] = name
+        values[slider_base(i)] = _clamp(z)
+        values[exact_base(i)] = z
+        values[name_base(i)] = name
     return values
 
 
-def sync_widgets(sc: Scenario) -> None:
-    """Put ``sc`` into the widgets' session state (call before they render)."""
-    for key, value in widget_values(sc).items():
-        if st.session_state.get(key) != value:
-            st.session_state[key] = value
+def _bump(*bases: str) -> None:
+    revs: dict[str, int] = st.session_state.setdefault(REVISIONS, {})
+    for base in bases:
+        revs[base] = revs.get(base, 0) + 1
+
+
+def _commit(new: Scenario, source: str | None) -> None:
+    """Make ``new`` current; refresh every widget but ``source`` whose value it changes."""
+    before = widget_values(state.current())
+    after = widget_values(new)
+    _bump(*(b for b, v in after.items() if b != source and before.get(b, _UNSET) != v))
+    state.update(new)
 
 
 # ---- callbacks: widget value -> new Scenario ------------------------------------
-def _edit(change: Callable[[Scenario], Scenario]) -> None:
+# Each callback gets the key its widget was created with. A widget whose key is no
+# longer current was replaced after another edit: its value is stale, so it is ignored.
+def _fresh(base: str, widget_key: str) -> bool:
+    return widget_key == key(base)
+
+
+def _edit(change: Callable[[Scenario], Scenario], source: str | None = None) -> None:
     try:
-        state.update(change(state.current()))
+        _commit(change(state.current()), source)
     except ValueError as exc:
+        if source is not None:
+            _bump(source)  # show the last good value again
         state.notify(str(exc))
 
 
-def _on_slider(i: int) -> None:
-    _edit(lambda sc: sc.with_logit(i, float(st.session_state[slider_key(i)])))
+def _on_slider(i: int, widget_key: str) -> None:
+    if _fresh(slider_base(i), widget_key):
+        value = float(st.session_state[widget_key])
+        _edit(lambda sc: sc.with_logit(i, value), slider_base(i))
 
 
-def _on_exact(i: int) -> None:
-    value = st.session_state[exact_key(i)]
-    if value is None:  # the field was emptied: keep the logit it had
-        st.session_state[exact_key(i)] = state.current().logits[i]
+def _on_exact(i: int, widget_key: str) -> None:
+    if not _fresh(exact_base(i), widget_key):
         return
-    _edit(lambda sc: sc.with_logit(i, float(value)))
+    value = st.session_state[widget_key]
+    if value is None:  # the field was emptied: show the logit it had
+        _bump(exact_base(i))
+        return
+    _edit(lambda sc: sc.with_logit(i, float(value)), exact_base(i))
 
 
-def _on_target() -> None:
-    _edit(lambda sc: replace(sc, target=int(st.session_state["target"])))
+def _on_target(widget_key: str) -> None:
+    if _fresh("target", widget_key):
+        target = int(st.session_state[widget_key])
+        _edit(lambda sc: replace(sc, target=target), "target")
 
 
-def _on_temperature() -> None:
-    _edit(lambda sc: replace(sc, temperature=float(st.session_state["temperature"])))
+def _on_temperature(widget_key: str) -> None:
+    if _fresh("temperature", widget_key):
+        temperature = float(st.session_state[widget_key])
+        _edit(lambda sc: replace(sc, temperature=temperature), "temperature")
 
 
-def _on_unit() -> None:
-    _edit(lambda sc: replace(sc, unit=st.session_state["unit"]))
+def _on_unit(widget_key: str) -> None:
+    if _fresh("unit", widget_key):
+        unit = st.session_state[widget_key]
+        _edit(lambda sc: replace(sc, unit=unit), "unit")
 
 
 def _on_preset(name: str) -> None:
     _edit(lambda sc: apply_preset(name, sc))
 
 
-def _on_rename(i: int) -> None:
+def _on_rename(i: int, widget_key: str) -> None:
+    if not _fresh(name_base(i), widget_key):
+        return
     sc = state.current()
     try:
-        state.update(sc.renamed(i, str(st.session_state[name_key(i)])))
+        _commit(sc.renamed(i, str(st.session_state[widget_key])), name_base(i))
         st.session_state.pop(NAME_ERROR, None)
     except ValueError as exc:
-        st.session_state[name_key(i)] = sc.classes[i]  # the last good name stays
+        _bump(name_base(i))  # the last good name stays
         st.session_state[NAME_ERROR] = f"Kept “{sc.classes[i]}”: {exc}."
 
 
@@ -124,23 +162,26 @@ def logits(sc: Scenario) -> None:
     for i, name in enumerate(sc.classes):
         true_mark = " ✓ true class" if i == sc.target else ""
         slide, exact = st.columns([3, 1.3], vertical_alignment="bottom")
+        slider_key, exact_key = key(slider_base(i)), key(exact_base(i))
         slide.slider(
-            f"Logit of **{md_escape(name)}**{true_mark}",
+            f"Logit of {md_escape(name)}{true_mark}",
             min_value=lo,
             max_value=hi,
             step=0.1,
-            key=slider_key(i),
+            value=_clamp(sc.logits[i]),
+            key=slider_key,
             on_change=_on_slider,
-            args=(i,),
+            args=(i, slider_key),
             help="Drag, or focus and use the arrow keys (±0.1).",
         )
         exact.number_input(
             f"Exact logit of {md_escape(name)}",
             step=0.1,
             format="%.6g",
-            key=exact_key(i),
+            value=sc.logits[i],
+            key=exact_key,
             on_change=_on_exact,
-            args=(i,),
+            args=(i, exact_key),
             label_visibility="collapsed",
             help="Any finite number, e.g. -0.356675 or 1e4.",
         )
@@ -154,9 +195,11 @@ def target_temperature_unit(sc: Scenario) -> None:
         "True class",
         options=list(range(sc.n_classes)),
         format_func=lambda i: md_escape(names[i]),
-        key="target",
+        default=sc.target,
+        key=key("target"),
         required=True,
         on_change=_on_target,
+        args=(key("target"),),
         width="stretch",
     )
     temp, unit = st.columns([3, 1.3], vertical_alignment="bottom")
@@ -166,16 +209,20 @@ def target_temperature_unit(sc: Scenario) -> None:
         min_value=lo,
         max_value=hi,
         step=0.05,
-        key="temperature",
+        value=sc.temperature,
+        key=key("temperature"),
         on_change=_on_temperature,
+        args=(key("temperature"),),
         help="Divides every logit before softmax: T < 1 sharpens, T > 1 flattens.",
     )
     unit.segmented_control(
         "Loss unit",
         options=["nats", "bits"],
-        key="unit",
+        default=sc.unit,
+        key=key("unit"),
         required=True,
         on_change=_on_unit,
+        args=(key("unit"),),
         width="stretch",
         help="nats use the natural log; bits use log base 2 (1 bit = ln 2 nats).",
     )
@@ -190,10 +237,11 @@ def class_editor(sc: Scenario) -> None:
             name, remove = st.columns([4, 1], vertical_alignment="bottom")
             name.text_input(
                 f"Name of class {i + 1}",
-                key=name_key(i),
+                value=sc.classes[i],
+                key=key(name_base(i)),
                 max_chars=MAX_NAME_LENGTH,
                 on_change=_on_rename,
-                args=(i,),
+                args=(i, key(name_base(i))),
             )
             remove.button(
                 "Remove",

@@ -1,0 +1,227 @@
+"""The Playground page in Streamlit's AppTest: defaults, presets, URL states, bad URLs, every control.
+
+Expected numbers are computed here from the formulas (math.log, math.exp), not
+taken from the app's own code.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_app(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def widget(at: AppTest, kind: str, base: str) -> Any:
+    """The one widget of ``kind`` whose key is ``base`` (at any revision: ``base~N``)."""
+    found = [w for w in getattr(at, kind) if w.key == base or str(w.key).startswith(base + "~")]
+    assert len(found) == 1, (kind, base, [w.key for w in getattr(at, kind)])
+    return found[0]
+
+
+def ce(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "Cross-entropy")
+
+
+def ce_value(at: AppTest) -> float:
+    number, _unit = ce(at).split()
+    return float(number.replace("−", "-"))
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return {
+        k: at.query_params[k][-1] if isinstance(at.query_params[k], list) else at.query_params[k]
+        for k in at.query_params
+    }
+
+
+def plain(markdown: str) -> str:
+    """Markdown as the reader sees it (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def softmax_ce(logits: list[float], target: int, t: float = 1.0) -> float:
+    """-log softmax(z/T)[target], straight from the definition."""
+    zs = [z / t for z in logits]
+    m = max(zs)
+    return -(zs[target] - m - math.log(sum(math.exp(z - m) for z in zs)))
+
+
+def test_default_page() -> None:
+    at = open_app()
+    assert ce(at) == f"{softmax_ce([2.0, 1.0, 0.1], 1):.4f} nats"
+    assert not at.warning
+    assert [s.label for s in at.slider][:3] == ["Logit of cat", "Logit of dog ✓ true class", "Logit of rabbit"]
+    assert widget(at, "segmented_control", "target").value == 1
+    assert widget(at, "slider", "temperature").value == 1.0
+    assert len(at.get("plotly_chart")) == 3
+    assert url(at) == {"classes": "cat,dog,rabbit", "logits": "2,1,0.1", "target": "dog", "temperature": "1"}
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [("dog", "1.6094"), ("cat", "0.3567"), ("rabbit", "2.3026")],
+)
+def test_documented_url_shows_its_cross_entropy(target: str, expected: str) -> None:
+    at = open_app({"classes": "cat,dog,rabbit", "logits": "-0.356675,-1.609438,-2.302585", "target": target})
+    assert ce(at) == f"{expected} nats"
+    assert not at.warning
+    assert widget(at, "number_input", "pg_logit_exact_0").value == -0.356675
+
+
+def test_url_state_is_restored_in_every_control() -> None:
+    at = open_app({"classes": "ant,bee", "logits": "12.5,-3", "target": "bee", "temperature": "2.5", "unit": "bits"})
+    assert widget(at, "number_input", "pg_logit_exact_0").value == 12.5
+    assert widget(at, "slider", "pg_logit_0").value == 10.0  # the slider shows the clamped value
+    assert widget(at, "slider", "pg_logit_1").value == -3.0
+    assert widget(at, "segmented_control", "target").value == 1
+    assert widget(at, "slider", "temperature").value == 2.5
+    assert widget(at, "segmented_control", "unit").value == "bits"
+    expected_bits = softmax_ce([12.5, -3.0], 1, 2.5) / math.log(2)
+    assert ce(at) == f"{expected_bits:.4f} bits"
+    assert any("beyond the slider" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("name", "logits", "target"),
+    [
+        ("The article's example", [math.log(0.7), math.log(0.2), math.log(0.1)], 1),
+        ("Confident and right", [0.0, 5.0, 0.0], 1),
+        ("Confident and wrong", [5.0, 0.0, 0.0], 1),
+        ("Unsure (all equal)", [0.0, 0.0, 0.0], 1),
+    ],
+)
+def test_presets(name: str, logits: list[float], target: int) -> None:
+    at = open_app({"temperature": "3"})
+    next(b for b in at.button if b.label == name).click().run()
+    assert not at.exception
+    assert ce_value(at) == pytest.approx(softmax_ce(logits, target), abs=5e-5)
+    assert widget(at, "slider", "temperature").value == 1.0
+    assert [float(v) for v in url(at)["logits"].split(",")] == pytest.approx(logits, abs=1e-12)
+
+
+def test_article_preset_shows_the_articles_loss() -> None:
+    at = open_app()
+    next(b for b in at.button if b.label == "The article's example").click().run()
+    assert ce(at) == "1.6094 nats"  # = -ln 0.2
+    table = at.table[0].value.to_string()
+    for p in ("0.7000", "0.2000", "0.1000"):
+        assert p in table
+
+
+BAD_URLS = [
+    ({"logits": "1,2"}, "logits"),
+    ({"logits": "a,b,c"}, "logits"),
+    ({"logits": "nan,0,0"}, "logits"),
+    ({"logits": "inf,0,0"}, "logits"),
+    ({"classes": "cat"}, "classes"),
+    ({"classes": "a,A"}, "classes"),
+    ({"classes": ",".join("abcdefghijk")}, "classes"),
+    ({"classes": "x" * 30 + ",y"}, "classes"),
+    ({"target": "zebra"}, "target"),
+    ({"temperature": "0"}, "temperature"),
+    ({"temperature": "1e9"}, "temperature"),
+    ({"temperature": "hot"}, "temperature"),
+    ({"unit": "parsecs"}, "unit"),
+    ({"bogus": "1"}, "bogus"),
+    ({"classes": "<script>alert(1)</script>,b", "target": "**b**"}, "target"),
+]
+
+
+@pytest.mark.parametrize(("query", "param"), BAD_URLS)
+def test_bad_url_shows_a_warning_on_a_working_page(query: dict[str, str], param: str) -> None:
+    at = open_app(query)
+    assert at.warning, "a bad parameter must be named in a warning"
+    assert any(f"'{param}'" in plain(w.value) for w in at.warning)
+    assert math.isfinite(ce_value(at))
+    # the page still works: a change clears the warning and moves the loss
+    before = ce(at)
+    widget(at, "slider", "pg_logit_0").set_value(-9.0).run()
+    assert not at.exception
+    assert not at.warning
+    assert ce(at) != before
+
+
+def test_slider_and_exact_entry_stay_in_step() -> None:
+    at = open_app()
+    widget(at, "slider", "pg_logit_1").set_value(4.0).run()
+    assert widget(at, "number_input", "pg_logit_exact_1").value == 4.0
+    assert ce(at) == f"{softmax_ce([2.0, 4.0, 0.1], 1):.4f} nats"
+    assert url(at)["logits"] == "2,4,0.1"
+    widget(at, "number_input", "pg_logit_exact_0").set_value(1e4).run()
+    assert widget(at, "slider", "pg_logit_0").value == 10.0
+    assert ce(at) == f"{softmax_ce([1e4, 4.0, 0.1], 1):.4f} nats"  # 9996.0000: finite and exact
+    assert url(at)["logits"] == "10000,4,0.1"
+
+
+def test_target_temperature_and_unit() -> None:
+    at = open_app()
+    widget(at, "segmented_control", "target").set_value(0).run()
+    assert ce(at) == f"{softmax_ce([2.0, 1.0, 0.1], 0):.4f} nats"
+    widget(at, "slider", "temperature").set_value(0.5).run()
+    assert ce(at) == f"{softmax_ce([2.0, 1.0, 0.1], 0, 0.5):.4f} nats"
+    widget(at, "segmented_control", "unit").set_value("bits").run()
+    assert ce(at) == f"{softmax_ce([2.0, 1.0, 0.1], 0, 0.5) / math.log(2):.4f} bits"
+    assert url(at) == {
+        "classes": "cat,dog,rabbit",
+        "logits": "2,1,0.1",
+        "target": "cat",
+        "temperature": "0.5",
+        "unit": "bits",
+    }
+
+
+def test_rename_add_and_remove_classes() -> None:
+    at = open_app()
+    widget(at, "text_input", "pg_name_2").input("hare").run()
+    assert url(at)["classes"] == "cat,dog,hare"
+    assert "Logit of hare" in [s.label for s in at.slider]
+
+    widget(at, "text_input", "pg_name_2").input("Dog").run()  # duplicate (ignoring case)
+    assert widget(at, "text_input", "pg_name_2").value == "hare"  # the last good name stays
+    assert url(at)["classes"] == "cat,dog,hare"
+    assert any("already a class called 'Dog'" in plain(e.value) for e in at.error)
+
+    widget(at, "text_input", "pg_name_0").input("   ").run()  # empty
+    assert widget(at, "text_input", "pg_name_0").value == "cat"
+    assert any("cannot be empty" in plain(e.value) for e in at.error)
+
+    widget(at, "button", "pg_add").click().run()
+    assert url(at)["classes"] == "cat,dog,hare,class 4"
+    assert url(at)["logits"] == "2,1,0.1,0"
+    assert ce(at) == f"{softmax_ce([2.0, 1.0, 0.1, 0.0], 1):.4f} nats"
+
+    widget(at, "button", "pg_remove_1").click().run()  # remove the true class: the first class becomes true
+    assert url(at)["classes"] == "cat,hare,class 4"
+    assert url(at)["target"] == "cat"
+    assert not at.exception
+
+
+def test_class_count_limits_disable_the_buttons() -> None:
+    at = open_app({"classes": "a,b"})
+    assert widget(at, "button", "pg_remove_0").disabled
+    at = open_app({"classes": ",".join("abcdefghij")})
+    assert widget(at, "button", "pg_add").disabled
+    assert not widget(at, "button", "pg_remove_0").disabled
+
+
+def test_minus_infinity_never_reaches_the_screen_as_nan() -> None:
+    # 1e308 and -1e308 with T = 0.05 push the true class's probability to exactly 0
+    at = open_app({"logits": "1e308,-1e308,0", "temperature": "0.05"})
+    assert ce(at) == "∞ nats"
+    shown = " ".join(str(t.value) for t in at.table) + " ".join(m.value for m in at.metric)
+    assert "nan" not in shown.lower()
