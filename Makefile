@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8501
 
-.PHONY: run dev test test-fast lint bench browser clean
+.PHONY: run dev test test-fast lint browser screenshot clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,7 @@ run: $(VENV)/.runtime  ## start the app on http://localhost:$(PORT)
 dev: $(VENV)/.runtime  ## like run, reloading on file changes
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
-browser:  ## make sure a Chromium is there for the browser tests
+browser: $(VENV)/.dev  ## make sure a Chromium is there for the browser tests
 	@$(PY) tests/e2e/browser.py --ensure
 
 test: $(VENV)/.dev browser lint  ## lint, then every test (core, app, browser)
@@ -33,11 +33,11 @@ test-fast: $(VENV)/.dev  ## core and app tests only, no browser
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check core ui pages app.py tests bench
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-bench: $(VENV)/.dev browser
-	$(PY) -m bench
+screenshot: $(VENV)/.dev browser  ## re-render docs/playground.png
+	$(PY) docs/screenshot.py "" docs/playground.png
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

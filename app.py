@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.theme import CSS
+
 st.set_page_config(
     page_title="Softmax & Cross-Entropy Explorer",
     page_icon=":material/functions:",
@@ -18,4 +20,5 @@ with st.sidebar:
         "The address bar always holds the current example: copy it to share exactly this view."
     )
 
+st.html(CSS)
 page.run()

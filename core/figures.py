@@ -61,6 +61,11 @@ def _label(name: str, is_true: bool) -> str:
     return f"<b>{safe}</b> ✓ true" if is_true else safe
 
 
+def _bars_height(style: FigureStyle, n_bars: int) -> int:
+    """Tall enough that every class keeps a readable bar (about 34 px each beyond 5)."""
+    return max(style.height, 130 + 34 * n_bars)
+
+
 def _layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> Spec:
     layout: Spec = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": style.font_size + 1}},
@@ -137,6 +142,7 @@ def probability_bars(classes: Sequence[str], probs: npt.ArrayLike, target: int, 
         style,
         "probs",
         "Probabilities  p = softmax(z / T)",
+        height=_bars_height(style, len(classes)),
         xaxis=_axis(style, range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], zeroline=True),
         yaxis=_axis(style, **_class_axis(classes, target)),
     )
@@ -160,6 +166,7 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
         style,
         "grad",
         "Gradient  ∂L/∂z",
+        height=_bars_height(style, len(classes)),
         xaxis=_axis(
             style,
             range=[-1.9 * span, 1.9 * span],

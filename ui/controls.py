@@ -202,7 +202,7 @@ def target_temperature_unit(sc: Scenario) -> None:
         args=(key("target"),),
         width="stretch",
     )
-    temp, unit = st.columns([3, 1.3], vertical_alignment="bottom")
+    temp, unit = st.columns([2.4, 1.6], vertical_alignment="bottom")
     lo, hi = TEMPERATURE_RANGE
     temp.slider(
         "Temperature T",

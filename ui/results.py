@@ -27,7 +27,7 @@ def headline(sc: Scenario, ev: Evaluation) -> None:
     other = "bits" if sc.unit == "nats" else "nats"
     name = md_escape(sc.target_name)
     right = ev.predicted == sc.target
-    a, b, c = st.columns(3)
+    a, b, c = st.columns([1.45, 1.1, 1])
     a.metric(
         "Cross-entropy",
         f"{fmt(loss)} {sc.unit}",
@@ -38,7 +38,7 @@ def headline(sc: Scenario, ev: Evaluation) -> None:
     c.metric(
         "Model's top pick",
         md_escape(sc.classes[ev.predicted]),
-        delta="✓ the true class" if right else "✗ not the true class",
+        delta="✓ right" if right else "✗ wrong",
         delta_color="blue" if right else "orange",
         delta_arrow="off",
         border=True,

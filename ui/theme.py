@@ -26,3 +26,10 @@ STYLE = FigureStyle(
     true=OKABE_ITO["orange"],
     curve=OKABE_ITO["vermillion"],
 )
+
+CSS = """
+<style>
+/* Streamlit leaves room for a tall header; a projector needs that space for content. */
+[data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 2rem; }
+</style>
+"""

@@ -73,3 +73,10 @@ def test_class_names_never_reach_plotly_as_markup() -> None:
     assert "<b onmouseover" not in text
     assert "$x$" not in text
     assert plotly_text("<b>$x$</b>") == "&lt;b&gt;&#36;x&#36;&lt;/b&gt;"
+
+
+def test_bar_charts_grow_with_the_number_of_classes() -> None:
+    few = probability_bars(("a", "b"), [0.5, 0.5], 0, STYLE).spec["layout"]["height"]
+    many = gradient_bars(tuple("abcdefghij"), [0.0] * 10, 0, STYLE).spec["layout"]["height"]
+    assert few == STYLE.height
+    assert many > few

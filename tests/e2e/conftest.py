@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,8 +49,9 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0)
     raise RuntimeError(f"streamlit did not become healthy within {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+@contextmanager
+def start_app() -> Iterator[str]:
+    """Run the app on a free loopback port until the block ends; yields its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [
@@ -77,6 +79,12 @@ def app_url() -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with start_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
