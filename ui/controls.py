@@ -11,6 +11,7 @@ newer one (two widgets bound to one logit would otherwise race while dragging).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -20,8 +21,12 @@ import streamlit as st
 from core.presets import PRESETS, apply_preset
 from core.state import LOGIT_SLIDER, MAX_CLASSES, MAX_NAME_LENGTH, MIN_CLASSES, TEMPERATURE_RANGE, Scenario
 from core.text import fmt
+from ui import logit_pad
 from ui import scenario as state
 from ui.text import md_escape
+
+CONTROLS_ENV = "EXPLORER_CONTROLS"
+"""Set to ``slider`` to serve Streamlit's own sliders instead of the live pad (the benchmarks' reference)."""
 
 NAME_ERROR = "pg_name_error"
 REVISIONS = "pg_revisions"
@@ -69,9 +74,12 @@ def _bump(*bases: str) -> None:
 
 def _commit(new: Scenario, source: str | None) -> None:
     """Make ``new`` current; refresh every widget but ``source`` whose value it changes."""
-    before = widget_values(state.current())
+    old = state.current()
+    before = widget_values(old)
     after = widget_values(new)
     _bump(*(b for b, v in after.items() if b != source and before.get(b, _UNSET) != v))
+    if source != logit_pad.KEY and new.logits != old.logits:
+        logit_pad.new_epoch()
     state.update(new)
 
 
@@ -125,6 +133,13 @@ def _on_unit(widget_key: str) -> None:
         _edit(lambda sc: replace(sc, unit=unit), "unit")
 
 
+def _on_pad() -> None:
+    sc = state.current()
+    values = logit_pad.read(logit_pad.latest(), sc.n_classes)
+    if values is not None:
+        _edit(lambda sc: replace(sc, logits=tuple(values)), logit_pad.KEY)
+
+
 def _on_preset(name: str) -> None:
     _edit(lambda sc: apply_preset(name, sc))
 
@@ -157,7 +172,19 @@ def presets() -> None:
 
 
 def logits(sc: Scenario) -> None:
-    """One row per class: a slider for -10..10 and an exact entry for any finite value."""
+    """The live logit pad: sends values while dragging; exact entry for any finite value."""
+    if os.environ.get(CONTROLS_ENV) == "slider":
+        logits_native(sc)
+    else:
+        logit_pad.logit_pad(sc.classes, sc.logits, sc.target, _on_pad)
+
+
+def logits_native(sc: Scenario) -> None:
+    """Streamlit's own widgets, one row per class: st.slider (-10..10) and st.number_input.
+
+    The reference the benchmarks measure the live pad against (EXPLORER_CONTROLS=slider):
+    st.slider sends its value only when the pointer is released.
+    """
     lo, hi = LOGIT_SLIDER
     for i, name in enumerate(sc.classes):
         true_mark = " ✓ true class" if i == sc.target else ""

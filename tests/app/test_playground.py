@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.pad import pad_data, send_logits
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
@@ -65,7 +67,9 @@ def test_default_page() -> None:
     at = open_app()
     assert ce(at) == f"{softmax_ce([2.0, 1.0, 0.1], 1):.4f} nats"
     assert not at.warning
-    assert [s.label for s in at.slider][:3] == ["Logit of cat", "Logit of dog ✓ true class", "Logit of rabbit"]
+    assert pad_data(at)["names"] == ["cat", "dog", "rabbit"]
+    assert pad_data(at)["logits"] == [2.0, 1.0, 0.1]
+    assert pad_data(at)["target"] == 1
     assert widget(at, "segmented_control", "target").value == 1
     assert widget(at, "slider", "temperature").value == 1.0
     assert len(at.get("plotly_chart")) == 3
@@ -80,20 +84,17 @@ def test_documented_url_shows_its_cross_entropy(target: str, expected: str) -> N
     at = open_app({"classes": "cat,dog,rabbit", "logits": "-0.356675,-1.609438,-2.302585", "target": target})
     assert ce(at) == f"{expected} nats"
     assert not at.warning
-    assert widget(at, "number_input", "pg_logit_exact_0").value == -0.356675
+    assert pad_data(at)["logits"] == [-0.356675, -1.609438, -2.302585]
 
 
 def test_url_state_is_restored_in_every_control() -> None:
     at = open_app({"classes": "ant,bee", "logits": "12.5,-3", "target": "bee", "temperature": "2.5", "unit": "bits"})
-    assert widget(at, "number_input", "pg_logit_exact_0").value == 12.5
-    assert widget(at, "slider", "pg_logit_0").value == 10.0  # the slider shows the clamped value
-    assert widget(at, "slider", "pg_logit_1").value == -3.0
+    assert pad_data(at)["logits"] == [12.5, -3.0]  # the pad shows 12.5 exactly, its slider parks at 10
     assert widget(at, "segmented_control", "target").value == 1
     assert widget(at, "slider", "temperature").value == 2.5
     assert widget(at, "segmented_control", "unit").value == "bits"
     expected_bits = softmax_ce([12.5, -3.0], 1, 2.5) / math.log(2)
     assert ce(at) == f"{expected_bits:.4f} bits"
-    assert any("beyond the slider" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize(
@@ -107,7 +108,10 @@ def test_url_state_is_restored_in_every_control() -> None:
 )
 def test_presets(name: str, logits: list[float], target: int) -> None:
     at = open_app({"temperature": "3"})
+    epoch = pad_data(at)["epoch"]
     next(b for b in at.button if b.label == name).click().run()
+    assert pad_data(at)["epoch"] > epoch  # the browser must drop its own values for the preset's
+    assert pad_data(at)["logits"] == pytest.approx(logits, abs=1e-12)
     assert not at.exception
     assert ce_value(at) == pytest.approx(softmax_ce(logits, target), abs=5e-5)
     assert widget(at, "slider", "temperature").value == 1.0
@@ -150,13 +154,46 @@ def test_bad_url_shows_a_warning_on_a_working_page(query: dict[str, str], param:
     assert math.isfinite(ce_value(at))
     # the page still works: a change clears the warning and moves the loss
     before = ce(at)
-    widget(at, "slider", "pg_logit_0").set_value(-9.0).run()
+    send_logits(at, [-9.0, *pad_data(at)["logits"][1:]])
     assert not at.exception
     assert not at.warning
     assert ce(at) != before
 
 
-def test_slider_and_exact_entry_stay_in_step() -> None:
+def test_pad_updates_the_loss_the_url_and_acknowledges() -> None:
+    at = open_app()
+    send_logits(at, [2.0, 4.0, 0.1], seq=7)
+    assert ce(at) == f"{softmax_ce([2.0, 4.0, 0.1], 1):.4f} nats"
+    assert url(at)["logits"] == "2,4,0.1"
+    assert pad_data(at)["ack"] == 7  # the browser may send its next update
+    epoch = pad_data(at)["epoch"]
+    send_logits(at, [1e4, 4.0, 0.1], seq=8)  # any finite value, exactly
+    assert ce(at) == f"{softmax_ce([1e4, 4.0, 0.1], 1):.4f} nats"  # 9996.0000: finite and exact
+    assert url(at)["logits"] == "10000,4,0.1"
+    assert pad_data(at)["epoch"] == epoch  # the pad's own changes keep the epoch
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"epoch": -1, "logits": [9.0, 9.0, 9.0]},  # sent before a preset the browser had not seen yet
+        {"logits": [9.0, 9.0]},  # wrong number of classes
+        {"logits": [float("nan"), 0.0, 0.0]},
+        {"logits": ["a", 0.0, 0.0]},
+        {"logits": None},
+    ],
+)
+def test_stale_or_malformed_pad_messages_change_nothing(message: dict[str, Any]) -> None:
+    at = open_app()
+    before = (ce(at), url(at))
+    send_logits(at, message["logits"], **({"epoch": message["epoch"]} if "epoch" in message else {}))
+    assert not at.exception
+    assert (ce(at), url(at)) == before
+
+
+def test_reference_sliders_stay_in_step(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain st.slider controls (the benchmarks' reference) work the same way."""
+    monkeypatch.setenv("EXPLORER_CONTROLS", "slider")
     at = open_app()
     widget(at, "slider", "pg_logit_1").set_value(4.0).run()
     assert widget(at, "number_input", "pg_logit_exact_1").value == 4.0
@@ -164,8 +201,8 @@ def test_slider_and_exact_entry_stay_in_step() -> None:
     assert url(at)["logits"] == "2,4,0.1"
     widget(at, "number_input", "pg_logit_exact_0").set_value(1e4).run()
     assert widget(at, "slider", "pg_logit_0").value == 10.0
-    assert ce(at) == f"{softmax_ce([1e4, 4.0, 0.1], 1):.4f} nats"  # 9996.0000: finite and exact
-    assert url(at)["logits"] == "10000,4,0.1"
+    assert ce(at) == f"{softmax_ce([1e4, 4.0, 0.1], 1):.4f} nats"
+    assert any("beyond the slider" in c.value for c in at.caption)
 
 
 def test_target_temperature_and_unit() -> None:
@@ -189,7 +226,7 @@ def test_rename_add_and_remove_classes() -> None:
     at = open_app()
     widget(at, "text_input", "pg_name_2").input("hare").run()
     assert url(at)["classes"] == "cat,dog,hare"
-    assert "Logit of hare" in [s.label for s in at.slider]
+    assert pad_data(at)["names"] == ["cat", "dog", "hare"]
 
     widget(at, "text_input", "pg_name_2").input("Dog").run()  # duplicate (ignoring case)
     assert widget(at, "text_input", "pg_name_2").value == "hare"  # the last good name stays

@@ -94,3 +94,27 @@ def test_bad_url_warns_and_the_page_still_works(page: Page, app_url: str) -> Non
     page.get_by_role("button", name="Unsure (all equal)").click()
     expect(page.locator(CE)).to_have_text(f"{math.log(3):.4f} nats")
     expect(alerts).to_have_count(0)
+
+
+def test_dragging_updates_the_loss_before_the_pointer_is_released(page: Page, app_url: str) -> None:
+    open_page(page, app_url)
+    cat = page.get_by_role("slider", name="Logit of cat")
+    box = cat.bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] / 2
+    start = box["x"] + box["width"] * 0.6  # the thumb of logit 2 on -10..10
+    page.mouse.move(start, y)
+    page.mouse.down()
+    seen: list[str] = [page.locator(CE).inner_text()]
+    for k in range(1, 6):  # drag right in five moves, the button held down throughout
+        page.mouse.move(start + k * box["width"] * 0.06, y, steps=3)
+        expect(page.locator(CE)).not_to_have_text(seen[-1])  # the loss moved while dragging
+        seen.append(page.locator(CE).inner_text())
+    page.mouse.up()
+    losses = [float(s.split()[0]) for s in seen]
+    assert len(set(losses)) == len(losses)  # a new value after every move
+    assert losses == sorted(losses)  # raising cat's logit takes probability from dog: the loss rises
+    page.wait_for_selector(IDLE)
+    final = float(cat.input_value())
+    expect(page.locator(CE)).to_have_text(ce_of([final, 1.0, 0.1], 1))  # the last value was not lost
+    expect(page.get_by_role("spinbutton", name="Exact logit of cat")).to_have_value(f"{final:g}")

@@ -1,0 +1,140 @@
+// The logit pad: one row per class, a native range input and an exact number box.
+//
+// Sends {epoch, seq, logits} while the pointer moves, at most `hz` times a second,
+// and only the latest values (coalescing): while one update is still unanswered
+// by the server (data.ack < seq), newer values wait in `pending`, replacing each
+// other, so a slow server never builds a queue of stale values.
+// `epoch` changes when the logits changed on the server side (preset, class
+// edit, URL): then the server's values replace the local ones.
+// Class names are set with textContent, never as HTML.
+
+const pads = new WeakMap();
+
+function fmt(v) {
+  // short for display, exact on focus
+  const s = Number(v.toPrecision(6)).toString();
+  return s === "-0" ? "0" : s;
+}
+
+function build(root, data, st) {
+  root.replaceChildren();
+  st.rows = data.names.map((name, i) => {
+    const row = document.createElement("div");
+    row.className = "row" + (i === data.target ? " true" : "");
+    const id = `${st.uid}-${i}`;
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.className = "name";
+    label.textContent = `Logit of ${name}` + (i === data.target ? " ✓ true class" : "");
+    const range = document.createElement("input");
+    range.type = "range";
+    range.id = id;
+    range.min = String(data.lo);
+    range.max = String(data.hi);
+    range.step = String(data.step);
+    const exact = document.createElement("input");
+    exact.type = "number";
+    exact.step = "any";
+    exact.className = "exact";
+    exact.setAttribute("aria-label", `Exact logit of ${name}`);
+    exact.title = "Any finite number, e.g. -0.356675 or 1e4";
+    const note = document.createElement("div");
+    note.className = "note";
+    note.setAttribute("aria-live", "polite");
+    const controls = document.createElement("div");
+    controls.className = "controls";
+    controls.append(range, exact);
+    row.append(label, controls, note);
+    root.append(row);
+
+    range.addEventListener("input", () => {
+      st.values[i] = Number(range.value);
+      show(st, i, false);
+      schedule(st);
+    });
+    exact.addEventListener("focus", () => { exact.value = String(st.values[i]); });
+    exact.addEventListener("blur", () => show(st, i, false));
+    exact.addEventListener("change", () => {
+      const text = exact.value.trim();
+      const v = text === "" ? NaN : Number(text);
+      if (!Number.isFinite(v)) {
+        exact.setAttribute("aria-invalid", "true");
+        note.textContent = "Enter a finite number (for example 2.5 or 1e4).";
+        return;
+      }
+      exact.removeAttribute("aria-invalid");
+      st.values[i] = v;
+      show(st, i, true);
+      schedule(st, true);
+    });
+    exact.addEventListener("keydown", (e) => { if (e.key === "Enter") exact.dispatchEvent(new Event("change")); });
+    return { range, exact, note };
+  });
+}
+
+function show(st, i, keepExactText) {
+  const { range, exact, note } = st.rows[i];
+  const v = st.values[i];
+  range.value = String(Math.min(Math.max(v, st.lo), st.hi));
+  range.setAttribute("aria-valuetext", fmt(v));
+  if (!keepExactText && document.activeElement !== exact && exact.getRootNode().activeElement !== exact) {
+    exact.value = fmt(v);
+  }
+  exact.removeAttribute("aria-invalid");
+  note.textContent = v < st.lo || v > st.hi ? `The logit is ${fmt(v)}: beyond the slider's range.` : "";
+}
+
+function schedule(st, now = false) {
+  st.pending = st.values.slice();
+  if (st.timer) return;
+  const wait = now ? 0 : Math.max(0, st.lastSent + 1000 / st.hz - performance.now());
+  st.timer = setTimeout(() => { st.timer = null; flush(st); }, wait);
+}
+
+function flush(st) {
+  if (!st.pending) return;
+  const waiting = st.inflight !== null && performance.now() - st.lastSent < 1000;
+  if (waiting) return; // sent again when the server answers (see render)
+  st.seq += 1;
+  st.inflight = st.seq;
+  st.lastSent = performance.now();
+  const logits = st.pending;
+  st.pending = null;
+
+  st.setStateValue("update", { epoch: st.epoch, seq: st.seq, logits });
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue, key } = component;
+  const root = parentElement.querySelector(".pad");
+  let st = pads.get(root);
+  if (!st) {
+    st = { uid: `lp-${key}`, epoch: null, seq: 0, inflight: null, pending: null, timer: null, lastSent: -1e9,
+           values: [], rows: [], shape: "" };
+    pads.set(root, st);
+  }
+  st.setStateValue = setStateValue;
+  st.hz = data.hz;
+  st.lo = data.lo;
+  st.hi = data.hi;
+  const shape = JSON.stringify([data.names, data.target, data.lo, data.hi, data.step]);
+  if (shape !== st.shape) {
+    st.shape = shape;
+    build(root, data, st);
+    st.epoch = null; // force the server's values in below
+  }
+  if (data.epoch !== st.epoch) {
+    // The server changed the logits itself: its values win, local ones are dropped.
+    st.epoch = data.epoch;
+    st.values = data.logits.slice();
+    st.pending = null;
+    st.inflight = null;
+    st.seq = Math.max(st.seq, data.ack);
+    st.values.forEach((_, i) => show(st, i, false));
+  } else if (st.inflight !== null && data.ack >= st.inflight) {
+    st.inflight = null; // answered: send what piled up meanwhile, if anything
+    if (st.pending) schedule(st);
+  }
+  root.dataset.ack = String(data.ack);
+
+}

@@ -1,0 +1,115 @@
+"""The live logit control: every class's logit as a range slider plus an exact box.
+
+A ``st.components.v2`` component (inline JS in ``logit_pad.js``, native
+``<input type=range>`` and ``<input type=number>`` so the keyboard and screen
+readers work) that sends values *while* the pointer moves, about 30 times a
+second, coalescing to the latest values with at most one update unanswered.
+
+Protocol, Python side:
+
+- ``data.epoch`` counts the times the logits changed on the server side (preset,
+  class edit, URL). The browser drops its local values when the epoch changes.
+- The browser sends ``{"epoch", "seq", "logits"}``. A value from an older epoch
+  is stale (it was sent before the server's change arrived) and is ignored.
+- ``data.ack`` is the last ``seq`` the server applied, so the browser knows when
+  it may send the next update.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from core.state import LOGIT_SLIDER
+
+KEY = "pg_logits"
+EPOCH = "pg_logits_epoch"
+ACK = "pg_logits_ack"
+SEND_HZ = 30
+
+_CSS = """
+.pad { display: flex; flex-direction: column; gap: 0.55rem; font-family: var(--st-font, sans-serif); }
+.row { display: grid; grid-template-columns: 1fr; gap: 0.15rem; }
+.name { font-size: 1rem; color: var(--st-text-color, #31333f); }
+.row.true .name { font-weight: 700; }
+.controls { display: grid; grid-template-columns: 1fr 7.5rem; gap: 0.9rem; align-items: center; }
+input[type=range] { width: 100%; height: 1.9rem; accent-color: var(--st-primary-color, #0072B2); margin: 0; }
+.row.true input[type=range] { accent-color: #B36B00; }
+input[type=number] {
+  font: inherit; font-size: 1.05rem; width: 100%; box-sizing: border-box; padding: 0.35rem 0.5rem;
+  border: 1px solid var(--st-border-color, #d5d6d8); border-radius: 0.5rem;
+  background: var(--st-secondary-background-color, #f0f2f6); color: var(--st-text-color, #31333f);
+}
+input:focus-visible { outline: 3px solid var(--st-primary-color, #0072B2); outline-offset: 2px; }
+input[aria-invalid=true] { border-color: #D55E00; outline-color: #D55E00; }
+.note { font-size: 0.85rem; color: var(--st-text-color, #31333f); opacity: 0.75; min-height: 0; }
+"""
+
+_pad = st.components.v2.component(
+    "softmax_explorer.logit_pad",
+    html='<div class="pad" role="group" aria-label="Logits"></div>',
+    css=_CSS,
+    js=(Path(__file__).with_name("logit_pad.js")).read_text(encoding="utf-8"),
+)
+
+
+def epoch() -> int:
+    return int(st.session_state.get(EPOCH, 0))
+
+
+def new_epoch() -> None:
+    """The logits changed on the server side: the browser must take the server's values."""
+    st.session_state[EPOCH] = epoch() + 1
+
+
+def read(value: Any, n_classes: int) -> list[float] | None:
+    """The logits in a message from the browser, or None if it is stale or malformed."""
+    if not isinstance(value, dict) or value.get("epoch") != epoch():
+        return None
+    logits = value.get("logits")
+    if not isinstance(logits, list) or len(logits) != n_classes:
+        return None
+    try:
+        out = [float(z) for z in logits]
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(z) for z in out):
+        return None
+    seq = value.get("seq")
+    if isinstance(seq, int):
+        st.session_state[ACK] = seq
+    return out
+
+
+def logit_pad(names: tuple[str, ...], logits: tuple[float, ...], target: int, on_change: Callable[[], None]) -> None:
+    lo, hi = LOGIT_SLIDER
+    _pad(
+        key=KEY,
+        data={
+            "names": list(names),
+            "logits": list(logits),
+            "target": target,
+            "lo": lo,
+            "hi": hi,
+            "step": 0.1,
+            "hz": SEND_HZ,
+            "epoch": epoch(),
+            "ack": int(st.session_state.get(ACK, 0)),
+        },
+        default={"update": None},
+        on_update_change=on_change,
+    )
+
+
+def latest() -> Any:
+    """The last message the browser sent (the component's state ``update``).
+
+    (Not called ``value``: Streamlit unwraps a state named ``value`` holding a dict
+    and would diff the message's fields instead of calling ``on_update_change``.)
+    """
+    state = st.session_state.get(KEY)
+    return state.get("update") if isinstance(state, Mapping) else None
