@@ -68,9 +68,9 @@ def _bars_height(style: FigureStyle, n_bars: int) -> int:
 
 def _layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> Spec:
     layout: Spec = {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": style.font_size + 1}},
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": style.font_size + 1, "weight": 600}},
         "height": style.height,
-        "margin": {"l": 8, "r": 24, "t": 40, "b": 8},
+        "margin": {"l": 8, "r": 24, "t": 44, "b": 8},
         "font": {"size": style.font_size},
         "showlegend": False,
         "uirevision": revision,
@@ -111,7 +111,12 @@ def _class_bars(
 
 
 def _axis(style: FigureStyle, **extra: Any) -> Spec:
-    axis: Spec = {"tickfont": {"size": style.font_size}, "gridcolor": "rgba(128,128,128,0.25)", "fixedrange": True}
+    axis: Spec = {
+        "tickfont": {"size": style.font_size},
+        "gridcolor": "rgba(128,128,128,0.25)",
+        "fixedrange": True,
+        "automargin": True,
+    }
     axis.update(extra)
     return axis
 

@@ -14,7 +14,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.e2e.browser import LAUNCH_ARGS, find_chromium
-from tests.e2e.conftest import IDLE, start_app
+from tests.e2e.server import IDLE, start_app
 
 
 def main() -> None:

@@ -216,9 +216,11 @@ def logits_native(sc: Scenario) -> None:
             slide.caption(f"The logit is {fmt(sc.logits[i])}: beyond the slider's range.")
 
 
-def target_temperature_unit(sc: Scenario) -> None:
+def settings(sc: Scenario) -> None:
+    """The toolbar: true class, temperature, unit and the class editor, in one row."""
     names = sc.classes
-    st.segmented_control(
+    target, temp, unit, edit = st.columns([3, 2.2, 1.3, 1.2], vertical_alignment="bottom", gap="medium")
+    target.segmented_control(
         "True class",
         options=list(range(sc.n_classes)),
         format_func=lambda i: md_escape(names[i]),
@@ -229,7 +231,6 @@ def target_temperature_unit(sc: Scenario) -> None:
         args=(key("target"),),
         width="stretch",
     )
-    temp, unit = st.columns([2.4, 1.6], vertical_alignment="bottom")
     lo, hi = TEMPERATURE_RANGE
     temp.slider(
         "Temperature T",
@@ -253,10 +254,13 @@ def target_temperature_unit(sc: Scenario) -> None:
         width="stretch",
         help="nats use the natural log; bits use log base 2 (1 bit = ln 2 nats).",
     )
+    with edit:
+        class_editor(sc)
 
 
 def class_editor(sc: Scenario) -> None:
-    with st.expander(f"Edit classes ({MIN_CLASSES} to {MAX_CLASSES})"):
+    with st.popover("Edit classes", icon=":material/edit:", width="stretch"):
+        st.markdown(f"**Classes** ({MIN_CLASSES} to {MAX_CLASSES})")
         error = st.session_state.get(NAME_ERROR)
         if error:
             st.error(md_escape(error), icon=":material/error:")

@@ -9,17 +9,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.explain import Evaluation, in_unit
-from core.figures import Chart, gradient_bars, loss_curve, probability_bars
+from core.figures import gradient_bars, loss_curve, probability_bars
 from core.state import Scenario
 from core.text import fmt
+from ui.chart import chart
 from ui.text import md_escape, tex_num
 from ui.theme import STYLE
-
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"], "responsive": True}
-
-
-def chart(c: Chart, key: str) -> None:
-    st.plotly_chart(c.spec, key=key, alt=c.alt, config=CHART_CONFIG, theme="streamlit")
 
 
 def headline(sc: Scenario, ev: Evaluation) -> None:

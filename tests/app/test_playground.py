@@ -72,7 +72,8 @@ def test_default_page() -> None:
     assert pad_data(at)["target"] == 1
     assert widget(at, "segmented_control", "target").value == 1
     assert widget(at, "slider", "temperature").value == 1.0
-    assert len(at.get("plotly_chart")) == 3
+    charts = [e for e in at.get("bidi_component") if e.key in {"pg_probs", "pg_loss_curve", "pg_grad"}]
+    assert len(charts) == 3
     assert url(at) == {"classes": "cat,dog,rabbit", "logits": "2,1,0.1", "target": "dog", "temperature": "1"}
 
 

@@ -80,3 +80,17 @@ def test_bar_charts_grow_with_the_number_of_classes() -> None:
     many = gradient_bars(tuple("abcdefghij"), [0.0] * 10, 0, STYLE).spec["layout"]["height"]
     assert few == STYLE.height
     assert many > few
+
+
+def test_every_spec_is_valid_plotly() -> None:
+    """Charts skip Plotly's validation at run time (it costs ~7 ms a chart), so it happens here."""
+    import plotly.graph_objects as go
+
+    for sc in (DEFAULT, Scenario(classes=HOSTILE, logits=(1e4, -1e4, 0.0), target=1, unit="bits")):
+        ev = evaluate(sc)
+        for chart in (
+            probability_bars(sc.classes, ev.probs, sc.target, STYLE),
+            gradient_bars(sc.classes, ev.grad, sc.target, STYLE),
+            loss_curve(sc.target_name, ev.p_true, sc.unit, STYLE),
+        ):
+            go.Figure(chart.spec)  # raises ValueError on any unknown or invalid property

@@ -1,0 +1,88 @@
+"""Shared helpers: the machine header, percentiles, and plain-text tables."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+from collections.abc import Sequence
+from importlib.metadata import version
+from pathlib import Path
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 2**20:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}){mem}; Python {platform.python_version()}, "
+        f"Streamlit {version('streamlit')}, NumPy {version('numpy')}"
+    )
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation."""
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return float(values[0])
+    return (
+        float(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1])
+        if 1 <= q <= 99
+        else (float(min(values)) if q <= 0 else float(max(values)))
+    )
+
+
+def table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]], note: str = "") -> str:
+    cells = [[str(c) for c in header]] + [[_cell(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    line = "| " + " | ".join("-" * w for w in widths) + " |"
+    out = [f"### {title}", "", f"Machine: {machine()}", ""]
+    out.append("| " + " | ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True)) + " |")
+    out.append(line.replace(" ", "-").replace("|-", "| ").replace("-|", " |"))
+    for r in cells[1:]:
+        out.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
+    if note:
+        out += ["", note]
+    return "\n".join(out) + "\n"
+
+
+def _cell(c: object) -> str:
+    if isinstance(c, float):
+        return f"{c:.1f}" if abs(c) >= 10 else f"{c:.2f}"
+    return str(c)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB (from /proc)."""
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    out = [int(k) for k in kids]
+    for k in list(out):
+        out += _children(k)
+    return out
