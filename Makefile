@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8501
 
-.PHONY: run dev test test-fast lint browser screenshot clean
+.PHONY: run dev test test-fast lint browser bench screenshot clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+
+bench: $(VENV)/.dev browser  ## print the benchmark tables (about 10 minutes)
+	$(PY) -m bench
 
 screenshot: $(VENV)/.dev browser  ## re-render docs/playground.png
 	$(PY) docs/screenshot.py "" docs/playground.png

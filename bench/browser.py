@@ -26,16 +26,18 @@ VARIANTS = [("live pad (ui/logit_pad)", {}), ("st.slider reference", {"EXPLORER_
 
 PROBE = """
 () => {
-  const value = () => {
+  // Cheap on purpose: it runs on every DOM mutation, so it must not force a layout
+  // (textContent, not innerText) nor search the whole page each time.
+  let el = null;
+  const find = () => {
     for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
-      const c = m.closest('[data-testid="stElementContainer"]');
-      if (c && c.getAttribute('data-stale') === 'true') continue;
-      if (m.innerText.startsWith('Cross-entropy')) {
-        const v = m.querySelector('[data-testid="stMetricValue"]');
-        return v ? v.innerText : null;
-      }
+      if (m.textContent.startsWith('Cross-entropy')) return m.querySelector('[data-testid="stMetricValue"]');
     }
     return null;
+  };
+  const value = () => {
+    if (!el || !el.isConnected) el = find();
+    return el ? el.textContent : null;
   };
   window.__ce = value(); window.__t0 = 0; window.__t1 = 0; window.__changes = [];
   document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, true);

@@ -9,6 +9,7 @@ literally, never interpreted as markup. Colours and sizes come in through a
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 from collections.abc import Sequence
@@ -128,6 +129,16 @@ def _alt_values(classes: Sequence[str], values: npt.NDArray[np.float64], target:
     )
 
 
+_SPANS = tuple(m * 10.0**e for e in range(-6, 3) for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0))
+
+
+def _nice_span(largest: float) -> float:
+    """A round axis half-width leaving room for the labels: it changes rarely while dragging,
+    so the chart updates without a relayout (and reads more calmly)."""
+    need = 1.6 * largest
+    return next((s for s in _SPANS if s >= need), need if need > 0 else 1.0)
+
+
 def _class_axis(classes: Sequence[str], target: int) -> Spec:
     return {
         "tickmode": "array",
@@ -158,7 +169,7 @@ def probability_bars(classes: Sequence[str], probs: npt.ArrayLike, target: int, 
 def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
     """d(loss)/d(logit) per class: negative for the true class, positive for the rest."""
     g = np.asarray(grad, dtype=np.float64)
-    span = max(float(np.max(np.abs(g))) if g.size else 0.0, 1e-12)
+    span = _nice_span(float(np.max(np.abs(g))) if g.size else 0.0)
     trace = _class_bars(
         classes,
         g,
@@ -174,7 +185,7 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
         height=_bars_height(style, len(classes)),
         xaxis=_axis(
             style,
-            range=[-1.9 * span, 1.9 * span],
+            range=[-span, span],
             zeroline=True,
             zerolinewidth=2,
             zerolinecolor="rgba(128,128,128,0.8)",
@@ -185,13 +196,19 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
     return Chart({"data": [trace], "layout": layout}, alt)
 
 
-_CURVE_P = np.unique(np.concatenate([np.geomspace(1e-4, 1.0, 160), np.linspace(0.01, 1.0, 100)]))
+_CURVE_P = np.unique(np.round(np.concatenate([np.geomspace(1e-4, 1.0, 90), np.linspace(0.02, 1.0, 50)]), 6))
+
+
+@functools.lru_cache(maxsize=4)
+def _curve(unit: str) -> tuple[list[float], list[float]]:
+    """The points of -log p (the same for every scenario: built once per unit)."""
+    return _CURVE_P.tolist(), [round(in_unit(-math.log(p), unit), 6) for p in _CURVE_P]
 
 
 def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) -> Chart:
     """The loss -log p as a function of p(true class), with the current point marked."""
     loss = in_unit(-math.log(p_true), unit) if p_true > 0 else math.inf
-    y = [in_unit(-math.log(p), unit) for p in _CURVE_P]
+    xs, ys = _curve(unit)
     floor = in_unit(-math.log(0.01), unit)
     top = max(floor, 1.2 * loss) if loss <= 3 * floor else floor
     name = plotly_text(true_class)
@@ -199,8 +216,8 @@ def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) ->
         {
             "type": "scatter",
             "mode": "lines",
-            "x": _CURVE_P.tolist(),
-            "y": y,
+            "x": xs,
+            "y": ys,
             "line": {"color": style.curve, "width": style.line_width},
             "hovertemplate": f"p = %{{x:.4f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
         }

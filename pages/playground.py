@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.explain import evaluate
-from ui import controls, results
+from ui import controls, logit_pad, results
 from ui import scenario as state
 from ui.text import md_escape
 
@@ -31,18 +31,15 @@ def live() -> None:
             results.probabilities(sc, ev)
         with curve:
             results.curve(sc, ev)
-        results.gradient_text(sc, ev)
+        results.gradient_text(sc)
     with left:
         controls.logits(sc)
         results.gradient_chart(sc, ev)
 
     st.subheader("Step by step")
-    table, maths = st.columns([3, 2], gap="large")
-    with table:
-        results.steps_table(sc, ev)
-    with maths:
-        results.formulas(sc, ev)
-    state.sync_url(sc)
+    results.steps(sc, ev)
+    if not logit_pad.dragging():
+        state.sync_url(sc)
 
 
 live()

@@ -78,8 +78,10 @@ def _commit(new: Scenario, source: str | None) -> None:
     before = widget_values(old)
     after = widget_values(new)
     _bump(*(b for b, v in after.items() if b != source and before.get(b, _UNSET) != v))
-    if source != logit_pad.KEY and new.logits != old.logits:
-        logit_pad.new_epoch()
+    if source != logit_pad.KEY:
+        logit_pad.drag_over()
+        if new.logits != old.logits:
+            logit_pad.new_epoch()
     state.update(new)
 
 

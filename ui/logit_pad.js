@@ -1,6 +1,6 @@
 // The logit pad: one row per class, a native range input and an exact number box.
 //
-// Sends {epoch, seq, logits} while the pointer moves, at most `hz` times a second,
+// Sends {epoch, seq, logits, final} while the pointer moves, at most `hz` times a second,
 // and only the latest values (coalescing): while one update is still unanswered
 // by the server (data.ack < seq), newer values wait in `pending`, replacing each
 // other, so a slow server never builds a queue of stale values.
@@ -52,6 +52,8 @@ function build(root, data, st) {
       show(st, i, false);
       schedule(st);
     });
+    // "change" ends a gesture (pointer released, key pressed): the server then also updates the URL.
+    range.addEventListener("change", () => schedule(st, true, true));
     exact.addEventListener("focus", () => { exact.value = String(st.values[i]); });
     exact.addEventListener("blur", () => show(st, i, false));
     exact.addEventListener("change", () => {
@@ -65,7 +67,7 @@ function build(root, data, st) {
       exact.removeAttribute("aria-invalid");
       st.values[i] = v;
       show(st, i, true);
-      schedule(st, true);
+      schedule(st, true, true);
     });
     exact.addEventListener("keydown", (e) => { if (e.key === "Enter") exact.dispatchEvent(new Event("change")); });
     return { range, exact, note };
@@ -84,8 +86,13 @@ function show(st, i, keepExactText) {
   note.textContent = v < st.lo || v > st.hi ? `The logit is ${fmt(v)}: beyond the slider's range.` : "";
 }
 
-function schedule(st, now = false) {
+function schedule(st, now = false, final = false) {
   st.pending = st.values.slice();
+  st.final = final;
+  arm(st, now);
+}
+
+function arm(st, now = false) {
   if (st.timer) return;
   const wait = now ? 0 : Math.max(0, st.lastSent + 1000 / st.hz - performance.now());
   st.timer = setTimeout(() => { st.timer = null; flush(st); }, wait);
@@ -99,9 +106,9 @@ function flush(st) {
   st.inflight = st.seq;
   st.lastSent = performance.now();
   const logits = st.pending;
+  const final = st.final;
   st.pending = null;
-
-  st.setStateValue("update", { epoch: st.epoch, seq: st.seq, logits });
+  st.setStateValue("update", { epoch: st.epoch, seq: st.seq, logits, final });
 }
 
 export default function (component) {
@@ -133,7 +140,7 @@ export default function (component) {
     st.values.forEach((_, i) => show(st, i, false));
   } else if (st.inflight !== null && data.ack >= st.inflight) {
     st.inflight = null; // answered: send what piled up meanwhile, if anything
-    if (st.pending) schedule(st);
+    if (st.pending) arm(st);
   }
   root.dataset.ack = String(data.ack);
 

@@ -9,8 +9,11 @@ Protocol, Python side:
 
 - ``data.epoch`` counts the times the logits changed on the server side (preset,
   class edit, URL). The browser drops its local values when the epoch changes.
-- The browser sends ``{"epoch", "seq", "logits"}``. A value from an older epoch
-  is stale (it was sent before the server's change arrived) and is ignored.
+- The browser sends ``{"epoch", "seq", "logits", "final"}``. A value from an
+  older epoch is stale (it was sent before the server's change arrived) and is
+  ignored. ``final`` is false while a drag goes on and true once it ends (and
+  for every key press or typed value): the URL is rewritten only then, since
+  rewriting it costs the browser a few milliseconds a frame.
 - ``data.ack`` is the last ``seq`` the server applied, so the browser knows when
   it may send the next update.
 """
@@ -29,6 +32,7 @@ from core.state import LOGIT_SLIDER
 KEY = "pg_logits"
 EPOCH = "pg_logits_epoch"
 ACK = "pg_logits_ack"
+DRAGGING = "pg_logits_dragging"
 SEND_HZ = 30
 
 _CSS = """
@@ -82,7 +86,17 @@ def read(value: Any, n_classes: int) -> list[float] | None:
     seq = value.get("seq")
     if isinstance(seq, int):
         st.session_state[ACK] = seq
+    st.session_state[DRAGGING] = value.get("final") is False
     return out
+
+
+def dragging() -> bool:
+    """True while the last update came from a drag that has not ended yet."""
+    return bool(st.session_state.get(DRAGGING, False))
+
+
+def drag_over() -> None:
+    st.session_state[DRAGGING] = False
 
 
 def logit_pad(names: tuple[str, ...], logits: tuple[float, ...], target: int, on_change: Callable[[], None]) -> None:

@@ -52,60 +52,70 @@ def gradient_chart(sc: Scenario, ev: Evaluation) -> None:
     chart(gradient_bars(sc.classes, ev.grad, sc.target, STYLE), "pg_grad")
 
 
-def gradient_text(sc: Scenario, ev: Evaluation) -> None:
-    scale = "" if ev.temperature == 1 else f" (divided by T = {fmt(ev.temperature, 2)})"
+def gradient_text(sc: Scenario) -> None:
+    """What the gradient bars (left) mean. Depends on the settings only, not the logits."""
+    scale = "" if sc.temperature == 1 else f" (divided by T = {fmt(sc.temperature, 2)})"
+    name = md_escape(sc.target_name)
     st.markdown(
-        f"**What the gradient says.** Each bar is ∂L/∂z = p − y{scale}. "
-        f"A gradient-descent step moves every logit *against* its bar: "
-        f"the true class **{md_escape(sc.target_name)}** goes up, every other class goes down, "
-        "most for the classes that took the most probability."
-    )
-    st.markdown(
-        f"The bars always sum to 0, and they vanish only when p({md_escape(sc.target_name)}) = 1: "
+        f"**What the gradient says.** Each bar on the left is ∂L/∂z = p − y{scale}. "
+        f"A gradient-descent step moves every logit *against* its bar: the true class **{name}** goes up, "
+        "every other class goes down, most for the classes that took the most probability. "
+        f"The bars always sum to 0, and vanish only when p({name}) = 1: "
         "cross-entropy keeps pushing until the model is certain and right."
     )
 
 
-def steps_table(sc: Scenario, ev: Evaluation) -> None:
-    """The worked example, one row per class, then the sum the probabilities share."""
-    t_col = ev.temperature != 1
+def steps(sc: Scenario, ev: Evaluation) -> None:
+    """The worked example beside the formulas with its numbers put in.
+
+    Two markdown elements rather than st.table and st.latex: while a logit is
+    dragged they are re-sent many times a second, and a markdown string is far
+    cheaper to build, send and render than a DataFrame turned into Arrow.
+    """
+    table, maths = st.columns([3, 2], gap="large")
+    table.markdown(steps_markdown(sc, ev))
+    maths.markdown(formulas_markdown(sc, ev))
+
+
+def steps_markdown(sc: Scenario, ev: Evaluation) -> str:
+    """One row per class (z, z / T, shifted, exp, p, -log p), then the sums."""
     log = "log₂" if sc.unit == "bits" else "ln"
-    rows: dict[str, list[str]] = {"class": [], "z": []}
-    if t_col:
-        rows["z / T"] = []
-    rows.update({"shifted (− max)": [], "exp(shifted)": [], "p = exp / Σ": [], f"−{log} p": []})
+    scaled = ev.temperature != 1
+    header = [
+        "class",
+        "z",
+        *(["z / T"] if scaled else []),
+        "shifted (− max)",
+        "exp(shifted)",
+        "p = exp / Σ",
+        f"−{log} p",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|:--" + "|--:" * (len(header) - 1) + "|"]
     for i, name in enumerate(sc.classes):
-        rows["class"].append(md_escape(name) + (" ✓ true" if i == sc.target else ""))
-        rows["z"].append(fmt(sc.logits[i]))
-        if t_col:
-            rows["z / T"].append(fmt(float(ev.scaled[i])))
-        rows["shifted (− max)"].append(fmt(float(ev.shifted[i])))
-        rows["exp(shifted)"].append(fmt(float(ev.exps[i])))
-        rows["p = exp / Σ"].append(fmt(float(ev.probs[i])))
-        rows[f"−{log} p"].append(fmt(in_unit(float(ev.surprise[i]), sc.unit)))
-    total = {k: "" for k in rows}
-    total["class"] = "Σ (sum)"
-    total["exp(shifted)"] = fmt(ev.total)
-    total["p = exp / Σ"] = fmt(float(ev.probs.sum()))
-    for k, v in total.items():
-        rows[k].append(v)
-    st.table(rows, hide_index=True, alt="Step-by-step softmax and cross-entropy, one row per class")
+        label = f"**{md_escape(name)}** ✓ true" if i == sc.target else md_escape(name)
+        cells = [label, fmt(sc.logits[i]), *([fmt(float(ev.scaled[i]))] if scaled else [])]
+        cells += [fmt(float(ev.shifted[i])), fmt(float(ev.exps[i])), fmt(float(ev.probs[i]))]
+        cells.append(fmt(in_unit(float(ev.surprise[i]), sc.unit)))
+        lines.append("| " + " | ".join(cells) + " |")
+    blank = [""] * (1 if scaled else 0)
+    lines.append("| " + " | ".join(["Σ (sum)", "", *blank, "", fmt(ev.total), fmt(float(ev.probs.sum())), ""]) + " |")
+    return "\n".join(lines)
 
 
-def formulas(sc: Scenario, ev: Evaluation) -> None:
+def formulas_markdown(sc: Scenario, ev: Evaluation) -> str:
     """The formulas, then the same formulas with this scenario's numbers put in."""
     y = sc.target
     log = r"\log_2" if sc.unit == "bits" else r"\ln"
     over_t = "" if ev.temperature == 1 else "/T"
-    st.latex(
-        rf"p_i = \frac{{e^{{(z_i - m){over_t}}}}}{{\sum_j e^{{(z_j - m){over_t}}}}},"
-        r"\qquad m = \max_j z_j"
-    )
-    st.latex(r"L = -\sum_i y_i " + log + r" p_i = -" + log + r" p_{\text{true}}")
-    st.markdown(f"With the true class **{md_escape(sc.target_name)}** (class {y + 1} of {sc.n_classes}):")
     shifted = tex_num(float(ev.shifted[y]))
-    st.latex(
-        rf"p_{{\text{{true}}}} = \frac{{e^{{{shifted}}}}}{{{tex_num(ev.total)}}}"
-        rf" = \frac{{{tex_num(float(ev.exps[y]))}}}{{{tex_num(ev.total)}}} = {tex_num(ev.p_true)}"
+    total = tex_num(ev.total)
+    return "\n\n".join(
+        [
+            rf"$$p_i = \frac{{e^{{(z_i - m){over_t}}}}}{{\sum_j e^{{(z_j - m){over_t}}}}},\qquad m = \max_j z_j$$",
+            rf"$$L = -\sum_i y_i {log} p_i = -{log} p_{{\text{{true}}}}$$",
+            f"With the true class **{md_escape(sc.target_name)}** (class {y + 1} of {sc.n_classes}):",
+            rf"$$p_{{\text{{true}}}} = \frac{{e^{{{shifted}}}}}{{{total}}}"
+            rf" = \frac{{{tex_num(float(ev.exps[y]))}}}{{{total}}} = {tex_num(ev.p_true)}$$",
+            rf"$$L = -{log} {tex_num(ev.p_true)} = {tex_num(in_unit(ev.loss, sc.unit))}\ \text{{{sc.unit}}}$$",
+        ]
     )
-    st.latex(rf"L = -{log} {tex_num(ev.p_true)} = {tex_num(in_unit(ev.loss, sc.unit))}\ \text{{{sc.unit}}}")

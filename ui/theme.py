@@ -32,6 +32,6 @@ CSS = """
 /* Streamlit leaves room for a tall header; a projector needs that space for content. */
 [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 2rem; }
 /* The worked table is read from the back of the room too. */
-[data-testid="stTable"] table { font-size: 1.05rem; }
+[data-testid="stMarkdownContainer"] table { font-size: 1.05rem; }
 </style>
 """

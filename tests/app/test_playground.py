@@ -51,6 +51,11 @@ def url(at: AppTest) -> dict[str, str]:
     }
 
 
+def steps_table(at: AppTest) -> str:
+    """The step-by-step table (a markdown table starting with its header row)."""
+    return next(m.value for m in at.markdown if m.value.startswith("| class"))
+
+
 def plain(markdown: str) -> str:
     """Markdown as the reader sees it (backslash escapes removed)."""
     return re.sub(r"\\(.)", r"\1", markdown)
@@ -123,7 +128,7 @@ def test_article_preset_shows_the_articles_loss() -> None:
     at = open_app()
     next(b for b in at.button if b.label == "The article's example").click().run()
     assert ce(at) == "1.6094 nats"  # = -ln 0.2
-    table = at.table[0].value.to_string()
+    table = steps_table(at)
     for p in ("0.7000", "0.2000", "0.1000"):
         assert p in table
 
@@ -261,5 +266,29 @@ def test_minus_infinity_never_reaches_the_screen_as_nan() -> None:
     # 1e308 and -1e308 with T = 0.05 push the true class's probability to exactly 0
     at = open_app({"logits": "1e308,-1e308,0", "temperature": "0.05"})
     assert ce(at) == "∞ nats"
-    shown = " ".join(str(t.value) for t in at.table) + " ".join(m.value for m in at.metric)
+    shown = steps_table(at) + " ".join(m.value for m in at.metric)
     assert "nan" not in shown.lower()
+
+
+def test_step_table_shows_each_step_and_the_sums() -> None:
+    at = open_app({"logits": "2,1,0.1", "temperature": "2"})
+    rows = [r.split("|")[1:-1] for r in steps_table(at).splitlines()]
+    header, body, total = rows[0], rows[2:5], rows[5]
+    assert [h.strip() for h in header] == [
+        "class",
+        "z",
+        "z / T",
+        "shifted (− max)",
+        "exp(shifted)",
+        "p = exp / Σ",
+        "−ln p",
+    ]
+    z = [2.0, 1.0, 0.1]
+    exps = [math.exp((v - 2.0) / 2) for v in z]
+    for i, row in enumerate(body):
+        cells = [c.strip().replace("−", "-") for c in row]
+        assert float(cells[2]) == pytest.approx(z[i] / 2, abs=5e-5)
+        assert float(cells[4]) == pytest.approx(exps[i], abs=5e-5)
+        assert float(cells[5]) == pytest.approx(exps[i] / sum(exps), abs=5e-5)
+    assert "✓ true" in body[1][0]
+    assert float(total[4]) == pytest.approx(sum(exps), abs=5e-5)
