@@ -27,7 +27,7 @@ from playwright.sync_api import sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.common import pct, rss_mb, table
+from bench.common import cpu_seconds, pct, rss_mb, table
 from tests.e2e.browser import LAUNCH_ARGS, find_chromium
 from tests.e2e.server import IDLE, serve
 
@@ -156,16 +156,40 @@ def run_classroom() -> str:
             first, change = record(url)
             ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
             for n in SIZES:
+                cpu0 = cpu_seconds(proc.pid)
                 stats = asyncio.run(classroom(ws_url, first, change, n, SECONDS))
+                cpu_per_change = (cpu_seconds(proc.pid) - cpu0) * 1000 / max(1, len(stats.latencies) + n)
                 lat = stats.latencies
                 errors = sum(stats.errors.values())
                 detail = ", ".join(f"{k}: {v}" for k, v in stats.errors.items()) or "-"
                 rows.append(
-                    [name, n, len(lat), pct(lat, 50), pct(lat, 95), pct(lat, 99), errors, detail, rss_mb(proc.pid)]
+                    [
+                        name,
+                        n,
+                        len(lat),
+                        pct(lat, 50),
+                        pct(lat, 95),
+                        pct(lat, 99),
+                        errors,
+                        detail,
+                        rss_mb(proc.pid),
+                        cpu_per_change,
+                    ]
                 )
     return table(
         f"3. Simulated classroom: N students, one logit change each ~{PERIOD:g} s for {SECONDS:g} s, ms",
-        ["controls", "N", "changes", "p50", "p95", "p99", "errors", "error kinds", "server RSS, MB"],
+        [
+            "controls",
+            "N",
+            "changes",
+            "p50",
+            "p95",
+            "p99",
+            "errors",
+            "error kinds",
+            "server RSS, MB",
+            "server CPU ms per rerun",
+        ],
         rows,
         "Target for the live pad at N = 200: p95 <= 150 ms, 0 errors, RSS <= 300 MB. "
         "Latency: send -> script_finished, measured by the simulated clients (same 2 cores as the server).",

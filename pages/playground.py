@@ -32,12 +32,11 @@ def live() -> None:
         with curve:
             results.curve(sc, ev)
         results.gradient_text(sc)
+        results.steps(sc, ev)
     with left:
         controls.logits(sc)
         results.gradient_chart(sc, ev)
-
-    st.subheader("Step by step")
-    results.steps(sc, ev)
+        results.formulas(sc, ev)
     if not logit_pad.dragging():
         state.sync_url(sc)
 

@@ -22,7 +22,8 @@ def headline(sc: Scenario, ev: Evaluation) -> None:
     other = "bits" if sc.unit == "nats" else "nats"
     name = md_escape(sc.target_name)
     right = ev.predicted == sc.target
-    a, b, c = st.columns([1.45, 1.1, 1])
+    row = st.container(horizontal=True, gap="small")  # one block, not three columns: cheaper to send
+    a, b, c = row, row, row
     a.metric(
         "Cross-entropy",
         f"{fmt(loss)} {sc.unit}",
@@ -65,16 +66,15 @@ def gradient_text(sc: Scenario) -> None:
     )
 
 
+# The worked example and the formulas are markdown, not st.table and st.latex: while
+# a logit is dragged they are re-sent many times a second, and a markdown string is
+# far cheaper to build, send and render than a DataFrame turned into Arrow.
 def steps(sc: Scenario, ev: Evaluation) -> None:
-    """The worked example beside the formulas with its numbers put in.
+    st.markdown("**Step by step**\n\n" + steps_markdown(sc, ev))
 
-    Two markdown elements rather than st.table and st.latex: while a logit is
-    dragged they are re-sent many times a second, and a markdown string is far
-    cheaper to build, send and render than a DataFrame turned into Arrow.
-    """
-    table, maths = st.columns([3, 2], gap="large")
-    table.markdown(steps_markdown(sc, ev))
-    maths.markdown(formulas_markdown(sc, ev))
+
+def formulas(sc: Scenario, ev: Evaluation) -> None:
+    st.markdown(formulas_markdown(sc, ev))
 
 
 def steps_markdown(sc: Scenario, ev: Evaluation) -> str:
@@ -111,11 +111,15 @@ def formulas_markdown(sc: Scenario, ev: Evaluation) -> str:
     total = tex_num(ev.total)
     return "\n\n".join(
         [
-            rf"$$p_i = \frac{{e^{{(z_i - m){over_t}}}}}{{\sum_j e^{{(z_j - m){over_t}}}}},\qquad m = \max_j z_j$$",
-            rf"$$L = -\sum_i y_i {log} p_i = -{log} p_{{\text{{true}}}}$$",
+            "$$\n"
+            + rf"p_i = \frac{{e^{{(z_i - m){over_t}}}}}{{\sum_j e^{{(z_j - m){over_t}}}}},\qquad m = \max_j z_j"
+            + "\n$$",
+            "$$\n" + rf"L = -\sum_i y_i {log} p_i = -{log} p_{{\text{{true}}}}" + "\n$$",
             f"With the true class **{md_escape(sc.target_name)}** (class {y + 1} of {sc.n_classes}):",
-            rf"$$p_{{\text{{true}}}} = \frac{{e^{{{shifted}}}}}{{{total}}}"
-            rf" = \frac{{{tex_num(float(ev.exps[y]))}}}{{{total}}} = {tex_num(ev.p_true)}$$",
-            rf"$$L = -{log} {tex_num(ev.p_true)} = {tex_num(in_unit(ev.loss, sc.unit))}\ \text{{{sc.unit}}}$$",
+            "$$\n" + rf"p_{{\text{{true}}}} = \frac{{e^{{{shifted}}}}}{{{total}}}"
+            rf" = \frac{{{tex_num(float(ev.exps[y]))}}}{{{total}}} = {tex_num(ev.p_true)}" + "\n$$",
+            "$$\n"
+            + rf"L = -{log} {tex_num(ev.p_true)} = {tex_num(in_unit(ev.loss, sc.unit))}\ \text{{{sc.unit}}}"
+            + "\n$$",
         ]
     )

@@ -53,7 +53,7 @@ def url(at: AppTest) -> dict[str, str]:
 
 def steps_table(at: AppTest) -> str:
     """The step-by-step table (a markdown table starting with its header row)."""
-    return next(m.value for m in at.markdown if m.value.startswith("| class"))
+    return next(m.value.split("\n\n", 1)[1] for m in at.markdown if m.value.startswith("**Step by step**"))
 
 
 def plain(markdown: str) -> str:
