@@ -31,7 +31,19 @@ CSS = """
 <style>
 /* Streamlit leaves room for a tall header; a projector needs that space for content. */
 [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 2rem; }
-/* The worked table is read from the back of the room too. */
-[data-testid="stMarkdownContainer"] table { font-size: 1.05rem; }
+/* The worked example (ui/results.py builds it as plain HTML). */
+.explain { margin: 0.25rem 0 0.5rem; line-height: 1.5; }
+table.steps { border-collapse: collapse; font-size: 1.05rem; font-variant-numeric: tabular-nums; }
+table.steps th, table.steps td { padding: 0.3rem 0.75rem; border-bottom: 1px solid rgba(128,128,128,0.3); }
+table.steps td { text-align: right; }
+table.steps thead th { font-weight: 600; text-align: right; }
+table.steps thead th:first-child, table.steps tbody th { text-align: left; font-weight: 400; }
+table.steps tr.true { background: rgba(230,159,0,0.14); }
+table.steps tr.sum th, table.steps tr.sum td { border-bottom: none; font-weight: 600; }
+.formulas .math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", serif; font-size: 1.2rem;
+  margin: 0.35rem 0 0.6rem; }
+.frac { display: inline-flex; flex-direction: column; vertical-align: middle; text-align: center; margin: 0 0.15em; }
+.frac > span:first-child { border-bottom: 1px solid currentColor; padding: 0 0.2em; }
+.frac > span:last-child { padding: 0 0.2em; }
 </style>
 """
