@@ -11,7 +11,12 @@ st.set_page_config(
     initial_sidebar_state="collapsed",
 )
 
-page = st.navigation([st.Page("pages/playground.py", title="Playground", icon=":material/tune:", default=True)])
+page = st.navigation(
+    [
+        st.Page("app_pages/playground.py", title="Playground", icon=":material/tune:", default=True),
+        st.Page("app_pages/softmax.py", title="Softmax", icon=":material/functions:", url_path="softmax"),
+    ]
+)
 
 with st.sidebar:
     st.markdown("### Softmax & Cross-Entropy Explorer")

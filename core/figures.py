@@ -20,9 +20,22 @@ import numpy as np
 import numpy.typing as npt
 
 from core.explain import in_unit
+from core.softmax import softmax
+from core.softmax_views import sigmoid, temperature_sweep
 from core.text import fmt
 
-__all__ = ["Chart", "FigureStyle", "gradient_bars", "loss_curve", "plotly_text", "probability_bars"]
+__all__ = [
+    "Chart",
+    "FigureStyle",
+    "gradient_bars",
+    "jacobian_heatmap",
+    "loss_curve",
+    "plotly_text",
+    "probability_bars",
+    "sigmoid_chart",
+    "temperature_curves",
+    "transform_bars",
+]
 
 Spec = dict[str, Any]
 
@@ -40,6 +53,8 @@ class FigureStyle:
     font_size: int = 17
     line_width: float = 3.0
     height: int = 300
+    series: tuple[str, ...] = ("#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#D55E00")
+    """colours for one line per class (the true class takes ``true``); dashes tell them apart too"""
 
 
 @dataclass(frozen=True)
@@ -279,3 +294,231 @@ def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) ->
         f"infinite at p = 0, zero at p = 1. Now p({true_class}) = {fmt(p_true)}, loss = {fmt(loss)} {unit}."
     )
     return Chart({"data": data, "layout": layout}, alt)
+
+
+# ---- Softmax page ---------------------------------------------------------------------------
+DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+TEMPERATURES = np.geomspace(0.01, 100.0, 121)
+
+
+def _series_colour(i: int, target: int, style: FigureStyle) -> str:
+    if i == target:
+        return style.true
+    others = [k for k in range(i) if k != target]
+    return style.series[len(others) % len(style.series)]
+
+
+def temperature_curves(
+    classes: Sequence[str], logits: npt.ArrayLike, target: int, t_now: float, style: FigureStyle
+) -> Chart:
+    """Each class's probability as T goes from 0.01 to 100 (log scale), the current T marked."""
+    p = temperature_sweep(logits, TEMPERATURES)
+    now = softmax(logits, temperature=t_now)
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": TEMPERATURES.tolist(),
+            "y": np.round(p[:, i], 6).tolist(),
+            "name": _label(c, i == target),
+            "line": {
+                "color": _series_colour(i, target, style),
+                "width": style.line_width * (1.6 if i == target else 1.0),
+                "dash": DASHES[i % len(DASHES)],
+            },
+            "hovertemplate": f"{plotly_text(c)}: p = %{{y:.4f}} at T = %{{x:.3g}}<extra></extra>",
+        }
+        for i, c in enumerate(classes)
+    ]
+    layout = _layout(
+        style,
+        "temperature",
+        "Probabilities as the temperature changes",
+        height=style.height + 60,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, type="log", title={"text": "temperature T (log scale)"}, range=[-2, 2]),
+        yaxis=_axis(style, title={"text": "p"}, range=[-0.02, 1.02]),
+        shapes=[
+            {
+                "type": "line",
+                "x0": t_now,
+                "x1": t_now,
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#444444", "width": 2, "dash": "dot"},
+            }
+        ],
+        annotations=[
+            {
+                "x": math.log10(t_now),
+                "y": 1.02,
+                "yref": "paper",
+                "text": f"T = {fmt(t_now, 2)}",
+                "showarrow": False,
+                "yanchor": "bottom",
+            }
+        ],
+    )
+    alt = f"Lines of each class's probability against temperature from 0.01 to 100. At T = {fmt(t_now, 2)}: " + (
+        _alt_values(classes, now, target)
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+def transform_bars(
+    classes: Sequence[str],
+    before: npt.ArrayLike,
+    after: npt.ArrayLike,
+    names: tuple[str, str],
+    target: int,
+    style: FigureStyle,
+    revision: str,
+) -> Chart:
+    """Two sets of probabilities side by side (before and after a change to the logits)."""
+    n = len(classes)
+    traces = []
+    for k, (values, name) in enumerate(zip((before, after), names, strict=True)):
+        v = np.asarray(values, dtype=np.float64)
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": plotly_text(name),
+                "x": v.tolist(),
+                "y": list(range(n)),
+                "text": [fmt(float(x)) for x in v],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {
+                    "color": style.other if k == 0 else style.curve,
+                    "pattern": {"shape": "" if k == 0 else "x", "fgcolor": "#ffffff", "solidity": 0.3},
+                },
+                "hovertemplate": f"{plotly_text(name)}: %{{x:.6f}}<extra></extra>",
+            }
+        )
+    layout = _layout(
+        style,
+        revision,
+        "",
+        height=_bars_height(style, 2 * n),
+        barmode="group",
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": style.font_size - 1}},
+        margin={"l": 8, "r": 24, "t": 48, "b": 8},
+        xaxis=_axis(style, range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1]),
+        yaxis=_axis(style, **_class_axis(classes, target)),
+    )
+    alt = (
+        f"Grouped bars. {names[0]}: {_alt_values(classes, np.asarray(before, dtype=np.float64), target)}. "
+        f"{names[1]}: {_alt_values(classes, np.asarray(after, dtype=np.float64), target)}."
+    )
+    return Chart({"data": traces, "layout": layout}, alt)
+
+
+_DIFFS = np.linspace(-10.0, 10.0, 161)
+
+
+def sigmoid_chart(name_1: str, name_2: str, z1: float, z2: float, style: FigureStyle) -> Chart:
+    """softmax(z1, z2) for class 1 against sigmoid(z1 - z2): one curve, the points lie on it."""
+    marks = np.arange(-10.0, 10.5, 1.0)
+    on_softmax = [float(softmax([d, 0.0])[0]) for d in marks]
+    d_now = z1 - z2
+    p_now = float(softmax([z1, z2])[0])
+    a, b = plotly_text(name_1), plotly_text(name_2)
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": _DIFFS.tolist(),
+            "y": np.round(sigmoid(_DIFFS), 6).tolist(),
+            "name": "σ(z₁ − z₂)",
+            "line": {"color": style.other, "width": style.line_width},
+            "hovertemplate": "σ(%{x:.2f}) = %{y:.4f}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": marks.tolist(),
+            "y": on_softmax,
+            "name": "softmax(z₁, z₂)₁",
+            "marker": {"symbol": "circle-open", "size": 10, "color": style.curve, "line": {"width": 2}},
+            "hovertemplate": "softmax = %{y:.4f} at z₁ − z₂ = %{x}<extra></extra>",
+        },
+    ]
+    annotations = []
+    if -10 <= d_now <= 10:
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": [d_now],
+                "y": [p_now],
+                "name": "now",
+                "marker": {"symbol": "diamond", "size": 16, "color": style.true, "line": {"width": 2, "color": "#000"}},
+                "hovertemplate": f"p({a}) = %{{y:.4f}}<extra></extra>",
+            }
+        )
+        annotations.append(
+            {
+                "x": d_now,
+                "y": p_now,
+                "text": f"{a} vs {b}: p = {fmt(p_now)}",
+                "showarrow": True,
+                "ax": -70 if d_now > 0 else 70,
+                "ay": -30,
+                "bgcolor": "rgba(255,255,255,0.85)",
+            }
+        )
+    layout = _layout(
+        style,
+        "sigmoid",
+        "Two classes: softmax is the sigmoid of the difference",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, title={"text": "z₁ − z₂"}, range=[-10.5, 10.5]),
+        yaxis=_axis(style, title={"text": "p(class 1)"}, range=[-0.02, 1.05]),
+        annotations=annotations,
+        height=style.height + 60,
+    )
+    alt = (
+        f"The sigmoid curve of z1 - z2 from -10 to 10, with softmax of two logits drawn as points lying on it. "
+        f"Now {name_1} vs {name_2}: z1 - z2 = {fmt(d_now)}, p = {fmt(p_now)}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+def jacobian_heatmap(classes: Sequence[str], jac: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
+    """The softmax Jacobian as a labelled heatmap: row i, column j holds dp_i/dz_j."""
+    j = np.asarray(jac, dtype=np.float64)
+    span = max(float(np.max(np.abs(j))), 1e-12)
+    labels = [_label(c, i == target) for i, c in enumerate(classes)]
+    data = [
+        {
+            "type": "heatmap",
+            "z": np.round(j, 6).tolist(),
+            "x": labels,
+            "y": labels,
+            "text": [[fmt(float(v)) for v in row] for row in j],
+            "texttemplate": "%{text}",
+            "textfont": {"size": style.font_size},
+            "zmin": -span,
+            "zmax": span,
+            "colorscale": [[0.0, style.other], [0.5, "#ffffff"], [1.0, style.true]],
+            "colorbar": {"thickness": 14},
+            "hovertemplate": "∂p(%{y}) / ∂z(%{x}) = %{z:.6f}<extra></extra>",
+        }
+    ]
+    layout = _layout(
+        style,
+        "jacobian",
+        "∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ)",
+        height=_bars_height(style, len(classes)) + 40,
+        xaxis=_axis(style, title={"text": "logit zⱼ"}, side="bottom", type="category"),
+        yaxis=_axis(style, title={"text": "probability pᵢ"}, autorange="reversed", type="category"),
+    )
+    cells = "; ".join(
+        f"row {a}, column {b}: {fmt(float(j[r, c]))}" for r, a in enumerate(classes) for c, b in enumerate(classes)
+    )
+    return Chart({"data": data, "layout": layout}, f"Heatmap of the softmax Jacobian. {cells}")

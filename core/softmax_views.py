@@ -48,7 +48,7 @@ def naive_softmax(z: npt.ArrayLike, dtype: type[np.floating]) -> npt.NDArray[np.
     a = np.asarray(z, dtype=dtype)
     with np.errstate(over="ignore", invalid="ignore"):
         e = np.exp(a)
-        return e / e.sum(dtype=dtype)
+        return np.asarray(e / e.sum(dtype=dtype))
 
 
 def stable_softmax(z: npt.ArrayLike, dtype: type[np.floating]) -> npt.NDArray[np.floating]:
@@ -56,7 +56,7 @@ def stable_softmax(z: npt.ArrayLike, dtype: type[np.floating]) -> npt.NDArray[np
     a = np.asarray(z, dtype=dtype)
     with np.errstate(under="ignore"):
         e = np.exp(a - a.max())
-        return e / e.sum(dtype=dtype)
+        return np.asarray(e / e.sum(dtype=dtype))
 
 
 def overflow_point(dtype: type[np.floating]) -> float:

@@ -31,6 +31,7 @@ __all__ = [
     "check_class_name",
     "format_number",
     "parse_number",
+    "read_number",
     "unknown_params",
 ]
 
@@ -246,17 +247,8 @@ class Scenario:
                 )
 
         # temperature
-        temperature = default.temperature
-        raw_t = get("temperature")
-        if raw_t is not None:
-            lo, hi = TEMPERATURE_RANGE
-            try:
-                t = parse_number(raw_t, name="temperature")
-                if not lo <= t <= hi:
-                    raise ValueError(f"{format_number(t)} is outside {format_number(lo)} to {format_number(hi)}")
-                temperature = t
-            except ValueError as exc:
-                problems.append(f"'temperature' ignored ({exc}); using {format_number(temperature)}.")
+        temperature, problem = read_number(params, "temperature", TEMPERATURE_RANGE, default.temperature)
+        problems += problem
 
         # unit
         unit: Unit = default.unit
@@ -269,6 +261,28 @@ class Scenario:
                 problems.append(f"'unit' ignored ({_quote(raw_unit)} is not nats or bits); using {unit}.")
 
         return cls(classes, logits, target, temperature, unit), problems
+
+
+def read_number(params: QueryParams, key: str, bounds: tuple[float, float], default: float) -> tuple[float, list[str]]:
+    """A number query parameter within ``bounds``: ``(value, [])``, or ``(default, [problem])``.
+
+    Absent means the default and no problem; never raises. Pages use it for their
+    own parameters, so every number in a URL is read and reported the same way.
+    """
+    raw = params.get(key)
+    if raw is None:
+        return default, []
+    text = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
+    lo, hi = bounds
+    try:
+        if len(text) > MAX_PARAM_LENGTH:
+            raise ValueError(f"longer than {MAX_PARAM_LENGTH} characters")
+        value = parse_number(text, name=key)
+        if not lo <= value <= hi:
+            raise ValueError(f"{format_number(value)} is outside {format_number(lo)} to {format_number(hi)}")
+    except ValueError as exc:
+        return default, [f"'{key}' ignored ({exc}); using {format_number(default)}."]
+    return value, []
 
 
 def _quote(text: str, limit: int = 40) -> str:

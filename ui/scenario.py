@@ -21,13 +21,16 @@ def _query() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def current() -> Scenario:
-    """This session's Scenario; the first call of a session reads it from the URL."""
+def current(page_params: frozenset[str] = frozenset()) -> Scenario:
+    """This session's Scenario; the first call of a session reads it from the URL.
+
+    ``page_params`` are the page's own query parameters, which are not unknown.
+    """
     if KEY not in st.session_state:
         params = _query()
         scenario, problems = Scenario.from_query(params)
         st.session_state[KEY] = scenario
-        st.session_state[NOTICES] = problems + unknown_params(params, PARAMS)
+        st.session_state[NOTICES] = problems + unknown_params(params, PARAMS | page_params)
     return cast(Scenario, st.session_state[KEY])
 
 
@@ -46,8 +49,13 @@ def notices() -> list[str]:
     return list(st.session_state.get(NOTICES, []))
 
 
-def sync_url(scenario: Scenario) -> None:
-    """Write ``scenario`` into the URL, unless the URL already says exactly that."""
-    wanted = scenario.to_query()
+def query() -> dict[str, list[str]]:
+    """The URL's query parameters, every value of each."""
+    return _query()
+
+
+def sync_url(scenario: Scenario, extra: dict[str, str] | None = None) -> None:
+    """Write ``scenario`` (and a page's own ``extra`` parameters) into the URL, if it differs."""
+    wanted = {**scenario.to_query(), **(extra or {})}
     if _query() != {k: [v] for k, v in wanted.items()}:
         st.query_params.from_dict(wanted)

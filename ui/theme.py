@@ -42,6 +42,8 @@ table.steps tr.true { background: rgba(230,159,0,0.14); }
 table.steps tr.sum th, table.steps tr.sum td { border-bottom: none; font-weight: 600; }
 .formulas .math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", serif; font-size: 1.2rem;
   margin: 0.35rem 0 0.6rem; }
+table.stability td.broke { color: #B33C00; font-weight: 700; }
+table.stability small { font-weight: 400; opacity: 0.8; }
 .frac { display: inline-flex; flex-direction: column; vertical-align: middle; text-align: center; margin: 0 0.15em; }
 .frac > span:first-child { border-bottom: 1px solid currentColor; padding: 0 0.2em; }
 .frac > span:last-child { padding: 0 0.2em; }

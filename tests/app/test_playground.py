@@ -7,7 +7,6 @@ taken from the app's own code.
 from __future__ import annotations
 
 import math
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.pad import pad_data, send_logits
+from tests.app.support import plain, url
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -45,13 +45,6 @@ def ce_value(at: AppTest) -> float:
     return float(number.replace("−", "-"))
 
 
-def url(at: AppTest) -> dict[str, str]:
-    return {
-        k: at.query_params[k][-1] if isinstance(at.query_params[k], list) else at.query_params[k]
-        for k in at.query_params
-    }
-
-
 def steps_rows(at: AppTest) -> list[list[str]]:
     """The step-by-step table as rows of cell texts (header row first), as a reader sees it."""
     source = next(h.value for h in at.html if 'class="steps"' in h.value)
@@ -74,11 +67,6 @@ def steps_rows(at: AppTest) -> list[list[str]]:
 
 def steps_table(at: AppTest) -> str:
     return "\n".join(" | ".join(r) for r in steps_rows(at))
-
-
-def plain(markdown: str) -> str:
-    """Markdown as the reader sees it (backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def softmax_ce(logits: list[float], target: int, t: float = 1.0) -> float:

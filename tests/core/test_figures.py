@@ -9,7 +9,18 @@ import numpy as np
 import pytest
 
 from core.explain import evaluate
-from core.figures import gradient_bars, loss_curve, plotly_text, probability_bars
+from core.figures import (
+    gradient_bars,
+    jacobian_heatmap,
+    loss_curve,
+    plotly_text,
+    probability_bars,
+    sigmoid_chart,
+    temperature_curves,
+    transform_bars,
+)
+from core.softmax import softmax
+from core.softmax_views import jacobian, temperature_sweep
 from core.state import DEFAULT, Scenario
 from ui.theme import STYLE
 
@@ -92,5 +103,23 @@ def test_every_spec_is_valid_plotly() -> None:
             probability_bars(sc.classes, ev.probs, sc.target, STYLE),
             gradient_bars(sc.classes, ev.grad, sc.target, STYLE),
             loss_curve(sc.target_name, ev.p_true, sc.unit, STYLE),
+            temperature_curves(sc.classes, sc.logits, sc.target, 0.5, STYLE),
+            transform_bars(sc.classes, ev.probs, ev.probs, ("a", "b"), sc.target, STYLE, "t"),
+            sigmoid_chart(sc.classes[0], sc.classes[1], sc.logits[0], sc.logits[1], STYLE),
+            jacobian_heatmap(sc.classes, jacobian(ev.probs), sc.target, STYLE),
         ):
             go.Figure(chart.spec)  # raises ValueError on any unknown or invalid property
+
+
+def test_softmax_page_figures_plot_the_core_numbers() -> None:
+    z = DEFAULT.logits
+    chart = temperature_curves(DEFAULT.classes, z, DEFAULT.target, 2.0, STYLE)
+    sweep = temperature_sweep(z, chart.spec["data"][0]["x"])
+    for i, trace in enumerate(chart.spec["data"]):
+        np.testing.assert_allclose(trace["y"], sweep[:, i], atol=1e-6)
+    assert chart.spec["layout"]["xaxis"]["type"] == "log"
+    assert chart.spec["layout"]["shapes"][0]["x0"] == 2.0  # the current T is marked
+    heat = jacobian_heatmap(DEFAULT.classes, jacobian(softmax(z)), DEFAULT.target, STYLE)
+    np.testing.assert_allclose(heat.spec["data"][0]["z"], jacobian(softmax(z)), atol=1e-6)
+    sig = sigmoid_chart("cat", "dog", 2.0, 1.0, STYLE)
+    assert sig.spec["data"][2]["y"][0] == pytest.approx(float(softmax([2.0, 1.0])[0]))

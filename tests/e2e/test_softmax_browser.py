@@ -1,0 +1,46 @@
+"""The Softmax page in real Chromium: deep link, every tab, a control, the shared example."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.server import IDLE
+
+
+def test_softmax_page_by_deep_link_and_every_tab(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/softmax?classes=cat,dog,rabbit&logits=2,1,0.1&target=dog&sm_big=712")
+    page.wait_for_selector(IDLE)
+    expect(page.get_by_role("heading", name="Softmax, up close")).to_be_visible()
+    expect(page.locator('[data-testid="stAlert"]')).to_have_count(0)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    for name in ["Shift and scale", "Stability", "Two classes", "Jacobian", "Temperature"]:
+        page.get_by_role("tab", name=name).click()
+        expect(page.get_by_role("tab", name=name)).to_have_attribute("aria-selected", "true")
+    page.get_by_role("tab", name="Stability").click()
+    expect(page.locator("table.stability td.broke").first).to_have_text("NaN")
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+
+
+def test_temperature_control_from_the_keyboard(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/softmax")
+    page.wait_for_selector(IDLE)
+    entropy = page.locator('[data-testid="stMetric"]:has-text("Entropy of p") [data-testid="stMetricValue"]')
+    before = entropy.inner_text()
+    page.get_by_role("slider", name="Temperature T (log scale)").focus()
+    page.keyboard.press("ArrowRight")
+    expect(entropy).not_to_have_text(before)  # hotter: flatter, more entropy
+    page.wait_for_selector(IDLE)
+    assert "sm_t=1.26" in page.url
+
+
+def test_switching_pages_keeps_the_example(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/?classes=ant,bee&logits=3,-2&target=bee")
+    page.wait_for_selector(IDLE)
+    page.get_by_role("button", name="Open sidebar").or_(
+        page.locator('[data-testid="stExpandSidebarButton"]')
+    ).first.click()
+    page.get_by_role("link", name="Softmax").click()
+    page.wait_for_selector(IDLE)
+    expect(page.get_by_role("heading", name="Softmax, up close")).to_be_visible()
+    expect(page.get_by_role("spinbutton", name="Exact logit of ant")).to_have_value("3")
+    page.wait_for_function("() => window.location.search.includes('classes=ant')")
