@@ -15,6 +15,9 @@ page = st.navigation(
     [
         st.Page("app_pages/playground.py", title="Playground", icon=":material/tune:", default=True),
         st.Page("app_pages/softmax.py", title="Softmax", icon=":material/functions:", url_path="softmax"),
+        st.Page(
+            "app_pages/cross_entropy.py", title="Cross-entropy", icon=":material/target:", url_path="cross-entropy"
+        ),
     ]
 )
 

@@ -14,7 +14,7 @@ import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,14 +22,20 @@ import numpy.typing as npt
 from core.explain import in_unit
 from core.softmax import softmax
 from core.softmax_views import sigmoid, temperature_sweep
+
+if TYPE_CHECKING:
+    from core.ce_views import Curves
 from core.text import fmt
 
 __all__ = [
     "Chart",
     "FigureStyle",
     "gradient_bars",
+    "gradient_curves",
+    "information_bar",
     "jacobian_heatmap",
     "loss_curve",
+    "loss_curves",
     "plotly_text",
     "probability_bars",
     "sigmoid_chart",
@@ -522,3 +528,131 @@ def jacobian_heatmap(classes: Sequence[str], jac: npt.ArrayLike, target: int, st
         f"row {a}, column {b}: {fmt(float(j[r, c]))}" for r, a in enumerate(classes) for c, b in enumerate(classes)
     )
     return Chart({"data": data, "layout": layout}, f"Heatmap of the softmax Jacobian. {cells}")
+
+
+# ---- Cross-entropy page ----------------------------------------------------------------------
+def _three_lines(
+    curves: Curves, series: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike], gamma: float, style: FigureStyle
+) -> list[Spec]:
+    names = ("cross-entropy", "squared error", f"focal (γ = {gamma:g})")
+    colours = (style.curve, style.other, style.series[1])
+    dashes = ("solid", "dash", "dot")
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": np.round(curves.p, 6).tolist(),
+            "y": np.round(np.asarray(y, dtype=np.float64), 6).tolist(),
+            "name": name,
+            "line": {"color": colour, "width": style.line_width, "dash": dash},
+            "hovertemplate": f"{name}: %{{y:.4f}} at p = %{{x:.4f}}<extra></extra>",
+        }
+        for name, y, colour, dash in zip(names, series, colours, dashes, strict=True)
+    ]
+
+
+def _p_marker(p_now: float) -> list[Spec]:
+    return [
+        {
+            "type": "line",
+            "x0": p_now,
+            "x1": p_now,
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#444444", "width": 2, "dash": "dot"},
+        }
+    ]
+
+
+def loss_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) -> Chart:
+    """Cross-entropy, squared error and focal loss over p(true), in nats (squared error: no unit)."""
+    top = 5.0
+    layout = _layout(
+        style,
+        "ce_losses",
+        "Loss against p(true class)",
+        height=style.height + 60,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, title={"text": "p(true class)"}, range=[0, 1]),
+        yaxis=_axis(style, title={"text": "loss"}, range=[0, top]),
+        shapes=_p_marker(p_now),
+    )
+    data = _three_lines(curves, (curves.ce, curves.se, curves.focal), gamma, style)
+    alt = (
+        f"Three loss curves against p of the true class. Cross-entropy rises without bound as p goes to 0; "
+        f"squared error stays below 2; focal loss is cross-entropy scaled by (1 - p) to the power {gamma:g}. "
+        f"The dotted line marks the current p = {fmt(p_now)}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+def gradient_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) -> Chart:
+    """d(loss)/d(true logit) over p(true) for the three losses."""
+    layout = _layout(
+        style,
+        "ce_grads",
+        "How hard each loss pushes the true logit",
+        height=style.height + 60,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, title={"text": "p(true class)"}, range=[0, 1]),
+        yaxis=_axis(style, title={"text": "∂L/∂z(true)"}, range=[-1.05, 0.05], zeroline=True),
+        shapes=_p_marker(p_now),
+    )
+    data = _three_lines(curves, (curves.ce_grad, curves.se_grad, curves.focal_grad), gamma, style)
+    alt = (
+        "Gradients of the three losses with respect to the true class's logit against p of the true class. "
+        "Cross-entropy's is p - 1: strongest (-1) when the model is confidently wrong. "
+        "Squared error's vanishes as p goes to 0. "
+        f"The dotted line marks the current p = {fmt(p_now)}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart:
+    """H(y, p) as one bar: the entropy of the target plus the divergence of p from it."""
+    hu, klu = in_unit(h, unit), in_unit(kl, unit)
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": ["H(y, p)"],
+            "x": [hu],
+            "name": "H(y): the target's own entropy",
+            "marker": {"color": style.other},
+            "text": [f"H(y) = {fmt(hu)}"],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "hovertemplate": f"H(y) = %{{x:.6f}} {unit}<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "orientation": "h",
+            "y": ["H(y, p)"],
+            "x": [klu],
+            "name": "KL(y ‖ p): the model's extra cost",
+            "marker": {"color": style.true, "pattern": {"shape": "/", "fgcolor": "#ffffff", "solidity": 0.25}},
+            "text": [f"KL = {fmt(klu)}"],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "hovertemplate": f"KL(y ‖ p) = %{{x:.6f}} {unit}<extra></extra>",
+        },
+    ]
+    total = hu + klu
+    layout = _layout(
+        style,
+        "information",
+        f"Cross-entropy = entropy + KL divergence = {fmt(total)} {unit}",
+        height=220,
+        barmode="stack",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.5, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, title={"text": unit}, range=[0, max(total * 1.05, 1e-9)]),
+        yaxis=_axis(style, showticklabels=False),
+    )
+    alt = (
+        f"Stacked bar: H(y) = {fmt(hu)} {unit} plus KL(y || p) = {fmt(klu)} {unit} make H(y, p) = {fmt(total)} {unit}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)

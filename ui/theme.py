@@ -36,6 +36,7 @@ CSS = """
 table.steps { border-collapse: collapse; font-size: 1.05rem; font-variant-numeric: tabular-nums; }
 table.steps th, table.steps td { padding: 0.3rem 0.75rem; border-bottom: 1px solid rgba(128,128,128,0.3); }
 table.steps td { text-align: right; }
+table.steps td.text, table.steps th.text { text-align: left; }
 table.steps thead th { font-weight: 600; text-align: right; }
 table.steps thead th:first-child, table.steps tbody th { text-align: left; font-weight: 400; }
 table.steps tr.true { background: rgba(230,159,0,0.14); }

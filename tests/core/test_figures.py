@@ -8,11 +8,15 @@ import math
 import numpy as np
 import pytest
 
+from core.ce_views import curves_over_p
 from core.explain import evaluate
 from core.figures import (
     gradient_bars,
+    gradient_curves,
+    information_bar,
     jacobian_heatmap,
     loss_curve,
+    loss_curves,
     plotly_text,
     probability_bars,
     sigmoid_chart,
@@ -107,6 +111,9 @@ def test_every_spec_is_valid_plotly() -> None:
             transform_bars(sc.classes, ev.probs, ev.probs, ("a", "b"), sc.target, STYLE, "t"),
             sigmoid_chart(sc.classes[0], sc.classes[1], sc.logits[0], sc.logits[1], STYLE),
             jacobian_heatmap(sc.classes, jacobian(ev.probs), sc.target, STYLE),
+            loss_curves(curves_over_p(np.array([0.1, 0.5]), sc.n_classes, 2.0), 0.3, 2.0, STYLE),
+            gradient_curves(curves_over_p(np.array([0.1, 0.5]), sc.n_classes, 0.0), 0.3, 0.0, STYLE),
+            information_bar(0.5, 1.2, sc.unit, STYLE),
         ):
             go.Figure(chart.spec)  # raises ValueError on any unknown or invalid property
 
@@ -123,3 +130,12 @@ def test_softmax_page_figures_plot_the_core_numbers() -> None:
     np.testing.assert_allclose(heat.spec["data"][0]["z"], jacobian(softmax(z)), atol=1e-6)
     sig = sigmoid_chart("cat", "dog", 2.0, 1.0, STYLE)
     assert sig.spec["data"][2]["y"][0] == pytest.approx(float(softmax([2.0, 1.0])[0]))
+
+
+def test_information_bar_stacks_entropy_and_divergence() -> None:
+    chart = information_bar(math.log(2), math.log(2), "bits", STYLE)
+    h, kl = chart.spec["data"]
+    assert h["x"] == pytest.approx([1.0])
+    assert kl["x"] == pytest.approx([1.0])
+    assert chart.spec["layout"]["barmode"] == "stack"
+    assert "2.0000 bits" in chart.spec["layout"]["title"]["text"]

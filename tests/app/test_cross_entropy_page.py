@@ -1,0 +1,109 @@
+"""The Cross-entropy page in AppTest: deep links, every control, bad parameters, the batch."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.pad import pad_data
+from tests.app.support import plain, url
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def open_ce(query: dict[str, str] | None = None) -> AppTest:
+    """A fresh session opened on /cross-entropy with ``query`` in its URL.
+
+    AppTest finds a page whose url_path differs from its file name only after a
+    first run, so: run, switch, then drop the session's scenario so that the
+    next run reads the deep link's URL, as a new browser session would.
+    """
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("app_pages/cross_entropy.py")
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    del at.session_state["scenario"]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def html_text(at: AppTest) -> str:
+    return " ".join(h.value for h in at.html)
+
+
+def ce(z: list[float], t: int, eps: float = 0.0) -> float:
+    m = max(z)
+    logp = [v - m - math.log(sum(math.exp(u - m) for u in z)) for v in z]
+    c = len(z)
+    return -sum(((1 - eps) * (i == t) + eps / c) * lp for i, lp in enumerate(logp))
+
+
+def test_defaults_render_without_warnings() -> None:
+    at = open_ce()
+    assert not at.warning
+    assert [t.label for t in at.tabs] == ["Loss curves", "Soft targets", "Information", "A batch", "In your framework"]
+    assert url(at)["ce_gamma"] == "2"
+    assert url(at)["ce_eps"] == "0.1"
+    text = html_text(at)
+    assert f"{ce([2.0, 1.0, 0.1], 1, 0.1):.4f} nats" in text  # the smoothed loss
+    assert "1.4170" in text  # framework table: PyTorch's value for the default example
+
+
+def test_deep_link_restores_everything() -> None:
+    at = open_ce({"classes": "a,b,c", "logits": "0,5,0", "target": "a", "ce_gamma": "0.5", "ce_eps": "0.3"})
+    assert not at.warning
+    assert pad_data(at)["logits"] == [0.0, 5.0, 0.0]
+    assert at.slider(key="ce_gamma").value == 0.5
+    assert at.slider(key="ce_eps").value == 0.3
+    assert f"{ce([0.0, 5.0, 0.0], 0, 0.3):.4f} nats" in html_text(at)
+
+
+@pytest.mark.parametrize(
+    ("param", "value"), [("ce_gamma", "-1"), ("ce_gamma", "x"), ("ce_eps", "2"), ("ce_eps", "nan")]
+)
+def test_bad_page_parameters_are_named_and_replaced(param: str, value: str) -> None:
+    at = open_ce({param: value})
+    assert any(f"'{param}'" in plain(w.value) for w in at.warning)
+    assert url(at)[param] == {"ce_gamma": "2", "ce_eps": "0.1"}[param]
+
+
+def test_controls() -> None:
+    at = open_ce()
+    at.slider(key="ce_eps").set_value(0.0).run()
+    assert f"{ce([2.0, 1.0, 0.1], 1):.4f} nats" in html_text(at)
+    assert url(at)["ce_eps"] == "0"
+    at.slider(key="ce_gamma").set_value(0.0).run()
+    assert url(at)["ce_gamma"] == "0"
+    at.toggle(key="ce_fw_smooth").set_value(True).run()
+    assert not at.exception
+
+
+def test_batch_losses_mean_sum_and_weighted_mean() -> None:
+    at = open_ce({"ce_eps": "0"})
+    rows = [([2.0, 1.0, 0.1], 1), ([0.0, 3.0, 0.0], 1), ([0.0, 0.0, 3.0], 1), ([0.0, 0.0, 0.0], 1)]
+    losses = [ce(z, t) for z, t in rows]
+    text = html_text(at)
+    assert f"mean = {sum(losses) / 4:.4f} nats" in text
+    assert f"sum = {sum(losses):.4f} nats" in text
+    at.toggle(key="ce_use_weights").set_value(True).run()
+    at.number_input(key="ce_w_1").set_value(3.0).run()  # every example is a dog: the weighted mean is the mean
+    assert f"weighted mean = {sum(losses) / 4:.4f} nats" in html_text(at)
+
+
+def test_batch_edits_and_incomplete_rows() -> None:
+    at = open_ce({"ce_eps": "0"})
+    # the user sets cat's logit in row 1 to 9, deletes rows 2 and 3, and adds a row with an empty cell
+    at.session_state["ce_batch"] = {
+        "edited_rows": {0: {"cat": 9.0}},
+        "added_rows": [{"cat": 1.0, "dog": None, "rabbit": 0.0, "target": "cat"}],
+        "deleted_rows": [1, 2],
+    }
+    at.run()
+    assert not at.exception
+    losses = [ce([9.0, 1.0, 0.1], 1), ce([0.0, 0.0, 0.0], 1)]
+    assert f"mean = {sum(losses) / 2:.4f} nats" in html_text(at)
+    assert any("Rows 3 skipped" in w.value for w in at.warning)

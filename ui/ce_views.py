@@ -1,0 +1,225 @@
+"""The Cross-entropy page's sections. Numbers from core.losses / core.ce_views, figures from core.figures.
+
+Page parameters (in the URL beside the shared scenario; each widget key is the
+parameter's name):
+
+``ce_gamma``  focal loss gamma, 0 to 5 (default 2)
+``ce_eps``    label smoothing epsilon, 0 to 1 (default 0.1)
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from core.ce_views import curves_over_p, framework_values, information
+from core.explain import in_unit
+from core.figures import gradient_bars, gradient_curves, information_bar, loss_curves, transform_bars
+from core.losses import cross_entropy, cross_entropy_grad, smoothed_target
+from core.softmax import softmax
+from core.state import Scenario, format_number, read_number
+from core.text import fmt
+from ui.chart import chart
+from ui.theme import STYLE
+
+PARAMS: dict[str, tuple[tuple[float, float], float]] = {
+    "ce_gamma": ((0.0, 5.0), 2.0),
+    "ce_eps": ((0.0, 1.0), 0.1),
+}
+NAMES = frozenset(PARAMS)
+P_GRID = np.unique(np.concatenate([np.geomspace(1e-3, 0.05, 40), np.linspace(0.05, 0.999, 80)]))
+
+
+def init_from_url(query: dict[str, list[str]]) -> list[str]:
+    problems: list[str] = []
+    for key, (bounds, default) in PARAMS.items():
+        if key not in st.session_state:
+            value, problem = read_number(query, key, bounds, default)
+            problems += problem
+            st.session_state[key] = value
+    return problems
+
+
+def url_values() -> dict[str, str]:
+    return {k: format_number(float(st.session_state[k])) for k in PARAMS}
+
+
+def _p_true(sc: Scenario) -> float:
+    return float(softmax(sc.logits, temperature=sc.temperature)[sc.target])
+
+
+# ---- sections -------------------------------------------------------------------------------
+def loss_curves_section(sc: Scenario) -> None:
+    gamma = float(
+        st.slider(
+            "Focal loss γ",
+            0.0,
+            5.0,
+            step=0.5,
+            key="ce_gamma",
+            help="γ = 0 is cross-entropy; larger γ mutes the examples the model already gets right.",
+        )
+    )
+    cv = curves_over_p(P_GRID, sc.n_classes, gamma)
+    p_now = _p_true(sc)
+    left, right = st.columns(2, gap="large")
+    with left:
+        chart(loss_curves(cv, p_now, gamma, STYLE), "ce_loss_curves")
+    with right:
+        chart(gradient_curves(cv, p_now, gamma, STYLE), "ce_grad_curves")
+    now = curves_over_p(np.array([min(max(p_now, 1e-12), 1 - 1e-12)]), sc.n_classes, gamma)
+    st.html(
+        f'<p class="explain">The curves put p(true) on the true class and share the rest equally among the other '
+        f"{sc.n_classes - 1} classes. Here p({html.escape(sc.target_name)}) = {fmt(p_now)}: cross-entropy pushes its "
+        f"logit with {fmt(float(now.ce_grad[0]))}, squared error with {fmt(float(now.se_grad[0]))}, focal with "
+        f"{fmt(float(now.focal_grad[0]))}.</p>"
+        '<p class="explain"><b>Why cross-entropy keeps learning when confidently wrong.</b> Its gradient is p − 1, '
+        "close to −1 when p is near 0, so a wrong, confident model gets the strongest push. Squared error goes "
+        "through the softmax's slope p(1 − p), which vanishes as p → 0: the worse the mistake, the weaker the push.</p>"
+    )
+
+
+def soft_targets(sc: Scenario) -> None:
+    eps = float(st.slider("Label smoothing ε", 0.0, 1.0, step=0.05, key="ce_eps"))
+    y = smoothed_target(np.asarray(sc.target), sc.n_classes, eps)
+    z = np.asarray(sc.logits, dtype=np.float64)
+    p = softmax(z)
+    loss = float(cross_entropy(z, sc.target, label_smoothing=eps))
+    st.html(
+        f'<p class="explain">PyTorch\'s convention: the target becomes ỹ = y(1 − ε) + ε/C, here '
+        f"{', '.join(f'{html.escape(c)} {fmt(float(v))}' for c, v in zip(sc.classes, y, strict=True))}. "
+        f"Cross-entropy H(ỹ, p) = <b>{fmt(in_unit(loss, sc.unit))} {sc.unit}</b> "
+        f"(with ε = 0: {fmt(in_unit(float(cross_entropy(z, sc.target)), sc.unit))}).</p>"
+    )
+    left, right = st.columns(2, gap="large")
+    with left:
+        chart(transform_bars(sc.classes, y, p, ("target ỹ", "prediction p"), sc.target, STYLE, "soft"), "ce_soft_bars")
+    with right:
+        chart(
+            gradient_bars(sc.classes, cross_entropy_grad(z, sc.target, label_smoothing=eps), sc.target, STYLE),
+            "ce_soft_grad",
+        )
+    st.caption("The gradient is p − ỹ: with smoothing it stops pushing once p(true) reaches 1 − ε + ε/C, not 1.")
+
+
+def information_section(sc: Scenario) -> None:
+    eps = float(st.session_state.get("ce_eps", 0.1))
+    y = smoothed_target(np.asarray(sc.target), sc.n_classes, eps)
+    h, kl, _ = information(sc.logits, y)
+    chart(information_bar(h, kl, sc.unit, STYLE), "ce_information")
+    st.html(
+        f'<p class="explain">With the smoothed target of the previous tab (ε = {fmt(eps, 2)}): '
+        f"H(ỹ) = {fmt(in_unit(h, sc.unit))} {sc.unit} is the cost no model can avoid, the target's own "
+        f"uncertainty; KL(ỹ ‖ p) = {fmt(in_unit(kl, sc.unit))} {sc.unit} is what this model adds by predicting p "
+        f"instead of ỹ. Training can only shrink the KL part; with a one-hot target (ε = 0) H(y) = 0 and the "
+        "whole loss is divergence.</p>"
+    )
+
+
+def _default_batch(sc: Scenario) -> list[dict[str, Any]]:
+    rows = [
+        list(sc.logits),
+        [3.0 if i == sc.target else 0.0 for i in range(sc.n_classes)],
+        [3.0 if i == (sc.target + 1) % sc.n_classes else 0.0 for i in range(sc.n_classes)],
+        [0.0] * sc.n_classes,
+    ]
+    return [{**{c: float(v) for c, v in zip(sc.classes, r, strict=True)}, "target": sc.target_name} for r in rows]
+
+
+def batch(sc: Scenario) -> None:
+    st.caption("Edit any cell; add or delete rows. Each row is one example: a logit per class and its true class.")
+    cols: dict[str, Any] = {c: st.column_config.NumberColumn(c, format="%.4g", required=True) for c in sc.classes}
+    cols["target"] = st.column_config.SelectboxColumn("true class", options=list(sc.classes), required=True)
+    edited = st.data_editor(
+        _default_batch(sc), column_config=cols, num_rows="dynamic", key="ce_batch", use_container_width=True
+    )
+    rows = edited.to_dict("records") if hasattr(edited, "to_dict") else list(edited)
+    z, t, skipped = [], [], []
+    for k, r in enumerate(rows, start=1):
+        values = [r.get(c) for c in sc.classes]
+        if r.get("target") not in sc.classes or any(v is None or not np.isfinite(v) for v in values):
+            skipped.append(k)
+            continue
+        z.append([float(v) for v in values])
+        t.append(sc.classes.index(r["target"]))
+    if skipped:
+        st.warning(f"Rows {', '.join(map(str, skipped))} skipped: every cell needs a finite number and a class.")
+    if not z:
+        st.info("Add at least one complete row.")
+        return
+    zs, ts = np.asarray(z), np.asarray(t, dtype=np.int64)
+    use_w = st.toggle("Class weights", key="ce_use_weights")
+    w = None
+    if use_w:
+        wcols = st.columns(sc.n_classes)
+        w = np.array(
+            [
+                c.number_input(f"weight of {name}", 0.0, 100.0, 1.0, 0.5, key=f"ce_w_{i}")
+                for i, (c, name) in enumerate(zip(wcols, sc.classes, strict=True))
+            ]
+        )
+        if not w[ts].sum() > 0:
+            st.warning("The weights of these examples' classes sum to 0: the weighted mean is undefined.")
+            w = None
+    per = cross_entropy(zs, ts, reduction="none")
+    unit = sc.unit
+    lines = "".join(
+        f"<tr><th>{k}</th><td>{html.escape(sc.classes[ti])}</td><td>{fmt(in_unit(float(v), unit))}</td></tr>"
+        for k, (ti, v) in enumerate(zip(ts, per, strict=True), start=1)
+    )
+    mean = float(cross_entropy(zs, ts))
+    total = float(cross_entropy(zs, ts, reduction="sum"))
+    summary = (
+        f'<p class="explain">mean = {fmt(in_unit(mean, unit))} {unit} &nbsp; sum = {fmt(in_unit(total, unit))} {unit}'
+    )
+    if w is not None:
+        wmean = float(cross_entropy(zs, ts, weight=w))
+        summary += (
+            f" &nbsp; weighted mean = {fmt(in_unit(wmean, unit))} {unit} (PyTorch: Σ w<sub>y</sub> ℓ / Σ w<sub>y</sub>)"
+        )
+    st.html(
+        f'<table class="steps"><thead><tr><th>row</th><th>true class</th><th>loss ({unit})</th></tr></thead>'
+        f"<tbody>{lines}</tbody></table>{summary}</p>"
+    )
+
+
+def frameworks(sc: Scenario) -> None:
+    eps = float(st.session_state.get("ce_eps", 0.1))
+    smooth = st.toggle(f"Use the label smoothing ε = {fmt(eps, 2)} from the Soft targets tab", key="ce_fw_smooth")
+    e = eps if smooth else 0.0
+    z = ", ".join(format_number(v) for v in sc.logits)
+    t = sc.target
+    ls = f", label_smoothing={format_number(e)}" if e else ""
+    c = sc.n_classes
+    one_hot = f"tf.one_hot([{t}], {c})"
+    torch_code = (
+        f"import torch\nimport torch.nn.functional as F\n\nlogits = torch.tensor([[{z}]], dtype=torch.float64)\n"
+        f"target = torch.tensor([{t}])  # {sc.target_name}\nF.cross_entropy(logits, target{ls})"
+    )
+    keras_code = (
+        f"import keras\nimport tensorflow as tf\n\nlogits = tf.constant([[{z}]], dtype=tf.float64)\n"
+        f"y = {one_hot}\nkeras.losses.CategoricalCrossentropy(from_logits=True{ls})(y, logits)\n"
+        f"# on probabilities instead: clipped to [1e-7, 1 - 1e-7]\n"
+        f"keras.losses.CategoricalCrossentropy(from_logits=False{ls})(y, tf.nn.softmax(logits))"
+    )
+    numpy_code = (
+        f"import numpy as np\n\nz = np.array([{z}])\ny = np.eye({c})[{t}]"
+        + (f" * (1 - {format_number(e)}) + {format_number(e)} / {c}" if e else "")
+        + "\np = np.exp(z) / np.exp(z).sum()  # naive: overflows past z ≈ 710\n-(y * np.log(p)).sum()"
+    )
+    for title, code in (("PyTorch", torch_code), ("Keras", keras_code), ("NumPy", numpy_code)):
+        st.markdown(f"**{title}**")
+        st.code(code, language="python")
+    rows = "".join(
+        f"<tr><th>{html.escape(v.name)}</th><td>{fmt(v.value)}</td>"
+        f'<td class="text">{html.escape(v.convention)}</td></tr>'
+        for v in framework_values(sc.logits, sc.target, e)
+    )
+    st.html(
+        '<table class="steps"><thead><tr><th>call</th><th>returns (nats)</th>'
+        '<th class="text">convention</th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
