@@ -565,20 +565,24 @@ def _p_marker(p_now: float) -> list[Spec]:
     ]
 
 
-def loss_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) -> Chart:
-    """Cross-entropy, squared error and focal loss over p(true), in nats (squared error: no unit)."""
-    top = 5.0
-    layout = _layout(
+def _over_p_layout(style: FigureStyle, revision: str, title: str, p_now: float, yaxis: Spec) -> Spec:
+    return _layout(
         style,
-        "ce_losses",
-        "Loss against p(true class)",
+        revision,
+        title,
         height=style.height + 60,
         showlegend=True,
         legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
         xaxis=_axis(style, title={"text": "p(true class)"}, range=[0, 1]),
-        yaxis=_axis(style, title={"text": "loss"}, range=[0, top]),
+        yaxis=yaxis,
         shapes=_p_marker(p_now),
     )
+
+
+def loss_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) -> Chart:
+    """Cross-entropy, squared error and focal loss over p(true), in nats (squared error: no unit)."""
+    yaxis = _axis(style, title={"text": "loss"}, range=[0, 5.0])
+    layout = _over_p_layout(style, "ce_losses", "Loss against p(true class)", p_now, yaxis)
     data = _three_lines(curves, (curves.ce, curves.se, curves.focal), gamma, style)
     alt = (
         f"Three loss curves against p of the true class. Cross-entropy rises without bound as p goes to 0; "
@@ -590,17 +594,8 @@ def loss_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) 
 
 def gradient_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) -> Chart:
     """d(loss)/d(true logit) over p(true) for the three losses."""
-    layout = _layout(
-        style,
-        "ce_grads",
-        "How hard each loss pushes the true logit",
-        height=style.height + 60,
-        showlegend=True,
-        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
-        xaxis=_axis(style, title={"text": "p(true class)"}, range=[0, 1]),
-        yaxis=_axis(style, title={"text": "∂L/∂z(true)"}, range=[-1.05, 0.05], zeroline=True),
-        shapes=_p_marker(p_now),
-    )
+    yaxis = _axis(style, title={"text": "∂L/∂z(true)"}, range=[-1.05, 0.05], zeroline=True)
+    layout = _over_p_layout(style, "ce_grads", "How hard each loss pushes the true logit", p_now, yaxis)
     data = _three_lines(curves, (curves.ce_grad, curves.se_grad, curves.focal_grad), gamma, style)
     alt = (
         "Gradients of the three losses with respect to the true class's logit against p of the true class. "

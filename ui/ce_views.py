@@ -20,31 +20,14 @@ from core.explain import in_unit
 from core.figures import gradient_bars, gradient_curves, information_bar, loss_curves, transform_bars
 from core.losses import cross_entropy, cross_entropy_grad, smoothed_target
 from core.softmax import softmax
-from core.state import Scenario, format_number, read_number
+from core.state import Scenario, format_number
 from core.text import fmt
 from ui.chart import chart
+from ui.deep_dive import PageParams
 from ui.theme import STYLE
 
-PARAMS: dict[str, tuple[tuple[float, float], float]] = {
-    "ce_gamma": ((0.0, 5.0), 2.0),
-    "ce_eps": ((0.0, 1.0), 0.1),
-}
-NAMES = frozenset(PARAMS)
+PARAMS = PageParams({"ce_gamma": ((0.0, 5.0), 2.0), "ce_eps": ((0.0, 1.0), 0.1)})
 P_GRID = np.unique(np.concatenate([np.geomspace(1e-3, 0.05, 40), np.linspace(0.05, 0.999, 80)]))
-
-
-def init_from_url(query: dict[str, list[str]]) -> list[str]:
-    problems: list[str] = []
-    for key, (bounds, default) in PARAMS.items():
-        if key not in st.session_state:
-            value, problem = read_number(query, key, bounds, default)
-            problems += problem
-            st.session_state[key] = value
-    return problems
-
-
-def url_values() -> dict[str, str]:
-    return {k: format_number(float(st.session_state[k])) for k in PARAMS}
 
 
 def _p_true(sc: Scenario) -> float:

@@ -21,21 +21,14 @@ import streamlit as st
 from core.figures import jacobian_heatmap, sigmoid_chart, temperature_curves, transform_bars
 from core.softmax import softmax
 from core.softmax_views import jacobian, stability_table
-from core.state import Scenario, format_number, read_number
+from core.state import Scenario
 from core.text import fmt
 from ui.chart import chart
+from ui.deep_dive import PageParams
 from ui.theme import STYLE
 
 T_OPTIONS = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-20, 21))
 """0.01 to 100, ten steps a decade: 0.01, 0.0126, 0.0158, ... 63.1, 79.4, 100."""
-
-PARAMS: dict[str, tuple[tuple[float, float], float]] = {
-    "sm_t": ((0.01, 100.0), 1.0),
-    "sm_shift": ((-20.0, 20.0), 5.0),
-    "sm_scale": ((0.1, 10.0), 2.0),
-    "sm_big": ((-1000.0, 1000.0), 100.0),
-}
-NAMES = frozenset(PARAMS)
 
 
 def nearest_t(t: float) -> float:
@@ -43,20 +36,15 @@ def nearest_t(t: float) -> float:
     return min(T_OPTIONS, key=lambda o: abs(math.log(o) - math.log(t)))
 
 
-def init_from_url(query: dict[str, list[str]]) -> list[str]:
-    """Put the page's URL parameters into its widgets' state (first visit only); return problems."""
-    problems: list[str] = []
-    for key, (bounds, default) in PARAMS.items():
-        if key in st.session_state:
-            continue
-        value, problem = read_number(query, key, bounds, default)
-        problems += problem
-        st.session_state[key] = nearest_t(value) if key == "sm_t" else value
-    return problems
-
-
-def url_values() -> dict[str, str]:
-    return {k: format_number(float(st.session_state[k])) for k in PARAMS}
+PARAMS = PageParams(
+    {
+        "sm_t": ((0.01, 100.0), 1.0),
+        "sm_shift": ((-20.0, 20.0), 5.0),
+        "sm_scale": ((0.1, 10.0), 2.0),
+        "sm_big": ((-1000.0, 1000.0), 100.0),
+    },
+    snap={"sm_t": nearest_t},
+)
 
 
 def _probs_line(sc: Scenario, p: Any) -> str:
