@@ -65,17 +65,47 @@ def loss_curves_section(sc: Scenario) -> None:
     )
 
 
+def target_distribution(sc: Scenario) -> tuple[Any, str, str | None]:
+    """The target the Soft targets and Information tabs use, and how it was made.
+
+    Either the one-hot true class smoothed with ε (PyTorch's convention), or a
+    distribution the user typed (rescaled to sum to 1, with a warning, if it does not).
+    """
+    eps = float(st.session_state.get("ce_eps", 0.1))
+    if not st.session_state.get("ce_custom", False):
+        y = smoothed_target(np.asarray(sc.target), sc.n_classes, eps)
+        return y, f"the true class smoothed with ε = {fmt(eps, 2)}", None
+    y = np.array([float(st.session_state.get(f"ce_y_{i}", 0.0) or 0.0) for i in range(sc.n_classes)])
+    total = float(y.sum())
+    if total <= 0:
+        problem = "The typed target probabilities sum to 0; using the uniform distribution."
+        return np.full(sc.n_classes, 1.0 / sc.n_classes), "uniform", problem
+    if abs(total - 1) > 1e-6:
+        problem = f"The typed target probabilities sum to {fmt(total)}, not 1; using them rescaled to sum to 1."
+        return y / total, "the distribution typed above, rescaled", problem
+    return y, "the distribution typed above", None
+
+
 def soft_targets(sc: Scenario) -> None:
-    eps = float(st.slider("Label smoothing ε", 0.0, 1.0, step=0.05, key="ce_eps"))
-    y = smoothed_target(np.asarray(sc.target), sc.n_classes, eps)
+    left, right = st.columns([2, 1], vertical_alignment="bottom")
+    eps = float(left.slider("Label smoothing ε", 0.0, 1.0, step=0.05, key="ce_eps"))
+    custom = right.toggle("Type the target distribution", key="ce_custom")
+    if custom:
+        default = smoothed_target(np.asarray(sc.target), sc.n_classes, eps)
+        for i, col in enumerate(st.columns(sc.n_classes)):
+            st.session_state.setdefault(f"ce_y_{i}", round(float(default[i]), 4))
+            col.number_input(f"y({sc.classes[i]})", 0.0, 1.0, step=0.05, format="%.4f", key=f"ce_y_{i}")
+    y, how, problem = target_distribution(sc)
+    if problem:
+        st.warning(problem)
     z = np.asarray(sc.logits, dtype=np.float64)
     p = softmax(z)
-    loss = float(cross_entropy(z, sc.target, label_smoothing=eps))
+    loss = float(cross_entropy(z, y))
     st.html(
-        f'<p class="explain">PyTorch\'s convention: the target becomes ỹ = y(1 − ε) + ε/C, here '
+        f'<p class="explain">PyTorch\'s convention for smoothing: ỹ = y(1 − ε) + ε/C. The target here is {how}: '
         f"{', '.join(f'{html.escape(c)} {fmt(float(v))}' for c, v in zip(sc.classes, y, strict=True))}. "
         f"Cross-entropy H(ỹ, p) = <b>{fmt(in_unit(loss, sc.unit))} {sc.unit}</b> "
-        f"(with ε = 0: {fmt(in_unit(float(cross_entropy(z, sc.target)), sc.unit))}).</p>"
+        f"(one-hot, ε = 0: {fmt(in_unit(float(cross_entropy(z, sc.target)), sc.unit))}).</p>"
     )
     left, right = st.columns(2, gap="large")
     with left:
@@ -89,12 +119,11 @@ def soft_targets(sc: Scenario) -> None:
 
 
 def information_section(sc: Scenario) -> None:
-    eps = float(st.session_state.get("ce_eps", 0.1))
-    y = smoothed_target(np.asarray(sc.target), sc.n_classes, eps)
+    y, how, _ = target_distribution(sc)
     h, kl, _ = information(sc.logits, y)
     chart(information_bar(h, kl, sc.unit, STYLE), "ce_information")
     st.html(
-        f'<p class="explain">With the smoothed target of the previous tab (ε = {fmt(eps, 2)}): '
+        f'<p class="explain">With the target of the Soft targets tab ({html.escape(how)}): '
         f"H(ỹ) = {fmt(in_unit(h, sc.unit))} {sc.unit} is the cost no model can avoid, the target's own "
         f"uncertainty; KL(ỹ ‖ p) = {fmt(in_unit(kl, sc.unit))} {sc.unit} is what this model adds by predicting p "
         f"instead of ỹ. Training can only shrink the KL part; with a one-hot target (ε = 0) H(y) = 0 and the "

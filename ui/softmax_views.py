@@ -18,7 +18,9 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from core.explain import in_unit
 from core.figures import jacobian_heatmap, sigmoid_chart, temperature_curves, transform_bars
+from core.losses import entropy
 from core.softmax import softmax
 from core.softmax_views import jacobian, stability_table
 from core.state import Scenario
@@ -52,9 +54,7 @@ def _probs_line(sc: Scenario, p: Any) -> str:
 
 
 def entropy_bits(p: Any) -> float:
-    q = np.asarray(p, dtype=np.float64)
-    q = q[q > 0]
-    return float(-(q * np.log2(q)).sum())
+    return in_unit(float(entropy(p)), "bits")
 
 
 # ---- sections -------------------------------------------------------------------------------

@@ -107,3 +107,22 @@ def test_batch_edits_and_incomplete_rows() -> None:
     losses = [ce([9.0, 1.0, 0.1], 1), ce([0.0, 0.0, 0.0], 1)]
     assert f"mean = {sum(losses) / 2:.4f} nats" in html_text(at)
     assert any("Rows 3 skipped" in w.value for w in at.warning)
+
+
+def test_typed_target_distribution_drives_loss_gradient_and_information() -> None:
+    at = open_ce({"ce_eps": "0"})
+    at.toggle(key="ce_custom").set_value(True).run()
+    for i, v in enumerate([0.2, 0.5, 0.3]):
+        at.number_input(key=f"ce_y_{i}").set_value(v)
+    at.run()
+    assert not at.warning
+    z = [2.0, 1.0, 0.1]
+    m = max(z)
+    logp = [v - m - math.log(sum(math.exp(u - m) for u in z)) for v in z]
+    expected = -(0.2 * logp[0] + 0.5 * logp[1] + 0.3 * logp[2])
+    assert f"{expected:.4f} nats" in html_text(at)
+    h = -(0.2 * math.log(0.2) + 0.5 * math.log(0.5) + 0.3 * math.log(0.3))
+    assert any(f"{h:.4f}" in h_el.value for h_el in at.html)  # the information tab: H(y)
+    at.number_input(key="ce_y_0").set_value(0.7).run()  # now they sum to 1.5
+    assert any("sum to 1.5000, not 1" in w.value for w in at.warning)
+    assert not at.exception

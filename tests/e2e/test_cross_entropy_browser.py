@@ -28,3 +28,24 @@ def test_label_smoothing_from_the_keyboard(page: Page, app_url: str) -> None:
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => window.location.search.includes('ce_eps=0.05')")
     expect(page.get_by_text("rabbit 0.0167").first).to_be_visible()  # ε/C = 0.05/3
+
+
+def test_every_control_in_one_pass(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/cross-entropy")
+    page.wait_for_selector(IDLE)
+    page.get_by_role("slider", name="Focal loss γ").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.location.search.includes('ce_gamma=2.5')")
+    page.get_by_role("tab", name="Soft targets").click()
+    page.get_by_text("Type the target distribution").click()
+    box = page.get_by_role("spinbutton", name="y(cat)")
+    box.fill("0.5")
+    box.press("Enter")
+    expect(page.get_by_text("not 1; using them rescaled").first).to_be_visible()
+    page.get_by_role("tab", name="A batch").click()
+    page.get_by_text("Class weights").click()
+    expect(page.get_by_role("spinbutton", name="weight of dog")).to_be_visible()
+    page.get_by_role("tab", name="In your framework").click()
+    page.get_by_text("Use the label smoothing").click()
+    expect(page.get_by_text("label_smoothing=0.1").first).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)

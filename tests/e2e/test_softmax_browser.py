@@ -44,3 +44,24 @@ def test_switching_pages_keeps_the_example(page: Page, app_url: str) -> None:
     expect(page.get_by_role("heading", name="Softmax, up close")).to_be_visible()
     expect(page.get_by_role("spinbutton", name="Exact logit of ant")).to_have_value("3")
     page.wait_for_function("() => window.location.search.includes('classes=ant')")
+
+
+def test_every_control_in_one_pass(page: Page, app_url: str) -> None:
+    page.goto(app_url + "/softmax")
+    page.wait_for_selector(IDLE)
+    page.get_by_role("tab", name="Shift and scale").click()
+    for name, param in (("Add c to every logit", "sm_shift=5.5"), ("Multiply every logit by k", "sm_scale=2.1")):
+        page.get_by_role("slider", name=name).focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"() => window.location.search.includes('{param}')")
+    page.get_by_role("tab", name="Stability").click()
+    big = page.get_by_role("spinbutton", name="Largest logit")
+    big.fill("12")
+    big.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('sm_big=12')")
+    expect(page.locator("table.stability td.broke").first).to_have_text("NaN")  # float16 overflows past 11.09
+    page.get_by_role("tab", name="Two classes").click()
+    page.get_by_label("Class 2").locator("..").click()
+    page.get_by_role("option", name="rabbit").click()
+    expect(page.get_by_text("σ(1.9000)").first).to_be_visible()  # cat 2 vs rabbit 0.1
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
