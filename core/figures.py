@@ -397,10 +397,7 @@ def transform_bars(
                 "text": [fmt(float(x)) for x in v],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "marker": {
-                    "color": style.other if k == 0 else style.curve,
-                    "pattern": {"shape": "" if k == 0 else "x", "fgcolor": "#ffffff", "solidity": 0.3},
-                },
+                "marker": {"color": style.other if k == 0 else style.series[1]},
                 "hovertemplate": f"{plotly_text(name)}: %{{x:.6f}}<extra></extra>",
             }
         )
@@ -628,7 +625,7 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart
             "y": ["H(y, p)"],
             "x": [klu],
             "name": "KL(y ‖ p): the model's extra cost",
-            "marker": {"color": style.true, "pattern": {"shape": "/", "fgcolor": "#ffffff", "solidity": 0.25}},
+            "marker": {"color": style.true},
             "text": [f"KL = {fmt(klu)}"],
             "textposition": "inside",
             "insidetextanchor": "middle",
@@ -644,7 +641,7 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart
         barmode="stack",
         showlegend=True,
         legend={"orientation": "h", "y": -0.5, "font": {"size": style.font_size - 1}},
-        xaxis=_axis(style, title={"text": unit}, range=[0, max(total * 1.05, 1e-9)]),
+        xaxis=_axis(style, range=[0, max(total * 1.05, 1e-9)]),
         yaxis=_axis(style, showticklabels=False),
     )
     alt = (

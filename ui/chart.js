@@ -27,6 +27,19 @@ export default function (component) {
   el.setAttribute("role", "img");
   el.setAttribute("aria-label", data.alt); // an attribute: text, never markup
   el.dataset.revision = String(data.revision);
+  if (!el.__resizeObserver && window.ResizeObserver) {
+    // A chart drawn while hidden (in a tab not yet shown) gets Plotly's default width:
+    // redraw at the real width whenever the element's size changes.
+    let last = 0;
+    el.__resizeObserver = new ResizeObserver((entries) => {
+      const width = Math.round(entries[0].contentRect.width);
+      if (width > 0 && width !== last && window.Plotly && el._fullLayout) {
+        last = width;
+        window.Plotly.Plots.resize(el);
+      }
+    });
+    el.__resizeObserver.observe(el);
+  }
   plotly().then((Plotly) => {
     Plotly.react(el, data.spec.data, data.spec.layout, data.config).then(() => {
       el.dataset.rendered = String(data.revision);
