@@ -13,6 +13,7 @@ serving (``server.enableStaticServing``): nothing is fetched from a CDN.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -38,9 +39,9 @@ def ensure_plotly_js() -> Path:
     source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     if not PLOTLY_JS.exists() or PLOTLY_JS.stat().st_size != source.stat().st_size:
         STATIC.mkdir(exist_ok=True)
-        tmp = PLOTLY_JS.with_suffix(".tmp")
+        tmp = PLOTLY_JS.with_suffix(f".{os.getpid()}.tmp")
         shutil.copyfile(source, tmp)
-        tmp.replace(PLOTLY_JS)  # atomic: two processes starting at once both end well
+        tmp.replace(PLOTLY_JS)  # atomic, and a temporary file per process: replicas may start at once
     return PLOTLY_JS
 
 
