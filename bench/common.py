@@ -47,10 +47,9 @@ def pct(values: Sequence[float], q: float) -> float:
 def table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]], note: str = "") -> str:
     cells = [[str(c) for c in header]] + [[_cell(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-    line = "| " + " | ".join("-" * w for w in widths) + " |"
     out = [f"### {title}", "", f"Machine: {machine()}", ""]
     out.append("| " + " | ".join(h.ljust(w) for h, w in zip(cells[0], widths, strict=True)) + " |")
-    out.append(line.replace(" ", "-").replace("|-", "| ").replace("-|", " |"))
+    out.append("| " + " | ".join("-" * w for w in widths) + " |")
     for r in cells[1:]:
         out.append("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
     if note:
