@@ -18,7 +18,8 @@ page = st.navigation(
         st.Page(
             "app_pages/cross_entropy.py", title="Cross-entropy", icon=":material/target:", url_path="cross-entropy"
         ),
-    ]
+    ],
+    position="top",  # always visible: a class must find the pages without opening a sidebar
 )
 
 with st.sidebar:

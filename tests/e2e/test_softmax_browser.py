@@ -64,4 +64,7 @@ def test_every_control_in_one_pass(page: Page, app_url: str) -> None:
     page.get_by_label("Class 2").locator("..").click()
     page.get_by_role("option", name="rabbit").click()
     expect(page.get_by_text("σ(1.9000)").first).to_be_visible()  # cat 2 vs rabbit 0.1
+    page.get_by_label("Class 1").locator("..").click()
+    page.get_by_role("option", name="dog").click()
+    expect(page.get_by_text("σ(0.9000)").first).to_be_visible()  # dog 1 vs rabbit 0.1
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
