@@ -57,6 +57,8 @@ class FigureStyle:
     curve: str
     """lines such as the loss curve"""
     font_size: int = 17
+    font_family: str = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
+    """Streamlit's own typeface, which the page already serves (nothing downloaded)"""
     line_width: float = 3.0
     height: int = 300
     series: tuple[str, ...] = ("#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#D55E00")
@@ -93,7 +95,7 @@ def _layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> Spec
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": style.font_size + 1, "weight": 600}},
         "height": style.height,
         "margin": {"l": 8, "r": 24, "t": 44, "b": 8},
-        "font": {"size": style.font_size},
+        "font": {"size": style.font_size, "family": style.font_family},
         "showlegend": False,
         "uirevision": revision,
         "paper_bgcolor": "rgba(0,0,0,0)",

@@ -26,7 +26,6 @@ export default function (component) {
   const el = parentElement.querySelector(".explorer-chart");
   el.setAttribute("role", "img");
   el.setAttribute("aria-label", data.alt); // an attribute: text, never markup
-  el.dataset.revision = String(data.revision);
   if (!el.__resizeObserver && window.ResizeObserver) {
     // A chart drawn while hidden (in a tab not yet shown) gets Plotly's default width:
     // redraw at the real width whenever the element's size changes.
@@ -41,8 +40,6 @@ export default function (component) {
     el.__resizeObserver.observe(el);
   }
   plotly().then((Plotly) => {
-    Plotly.react(el, data.spec.data, data.spec.layout, data.config).then(() => {
-      el.dataset.rendered = String(data.revision);
-    });
+    Plotly.react(el, data.spec.data, data.spec.layout, data.config);
   }).catch((err) => { el.textContent = String(err.message); });
 }

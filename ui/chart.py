@@ -25,7 +25,6 @@ from core.figures import Chart
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PLOTLY_JS = STATIC / "plotly.min.js"
-FONT = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
 CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "responsive": True,
@@ -58,12 +57,4 @@ _chart = st.components.v2.component(
 
 def chart(c: Chart, key: str) -> None:
     """Show ``c`` under ``key``; later calls with the same key update it in place."""
-    layout = c.spec["layout"]
-    spec = {**c.spec, "layout": {**layout, "font": {"family": FONT, **layout.get("font", {})}}}
-    revision = int(st.session_state.get(f"{key}__revision", 0)) + 1
-    st.session_state[f"{key}__revision"] = revision
-    _chart(
-        key=key,
-        data={"spec": spec, "alt": c.alt, "config": CONFIG, "revision": revision},
-        height=int(layout.get("height", 300)),
-    )
+    _chart(key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG}, height=int(c.spec["layout"]["height"]))

@@ -138,8 +138,8 @@ def _on_unit(widget_key: str) -> None:
 def _on_pad() -> None:
     sc = state.current()
     values = logit_pad.read(logit_pad.latest(), sc.n_classes)
-    if values is not None:
-        _edit(lambda sc: replace(sc, logits=tuple(values)), logit_pad.KEY)
+    if values is not None:  # read() returns only finite logits, one per class: a valid scenario
+        _commit(replace(sc, logits=tuple(values)), logit_pad.KEY)
 
 
 def _on_preset(name: str) -> None:

@@ -17,7 +17,8 @@ KEY = "scenario"
 NOTICES = "pg_notices"
 
 
-def _query() -> dict[str, list[str]]:
+def query() -> dict[str, list[str]]:
+    """The URL's query parameters, every value of each."""
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
@@ -27,7 +28,7 @@ def current(page_params: frozenset[str] = frozenset()) -> Scenario:
     ``page_params`` are the page's own query parameters, which are not unknown.
     """
     if KEY not in st.session_state:
-        params = _query()
+        params = query()
         scenario, problems = Scenario.from_query(params)
         st.session_state[KEY] = scenario
         st.session_state[NOTICES] = problems + unknown_params(params, PARAMS | page_params)
@@ -49,13 +50,8 @@ def notices() -> list[str]:
     return list(st.session_state.get(NOTICES, []))
 
 
-def query() -> dict[str, list[str]]:
-    """The URL's query parameters, every value of each."""
-    return _query()
-
-
 def sync_url(scenario: Scenario, extra: dict[str, str] | None = None) -> None:
     """Write ``scenario`` (and a page's own ``extra`` parameters) into the URL, if it differs."""
     wanted = {**scenario.to_query(), **(extra or {})}
-    if _query() != {k: [v] for k, v in wanted.items()}:
+    if query() != {k: [v] for k, v in wanted.items()}:
         st.query_params.from_dict(wanted)

@@ -43,6 +43,7 @@ def test_probability_bars_plot_the_probabilities_and_mark_the_true_class() -> No
     assert "true" not in ticks[0] + ticks[2]
     assert "dog (true class): 0.2424" in chart.alt
     assert chart.spec["layout"]["uirevision"] == "probs"
+    assert chart.spec["layout"]["font"]["family"] == STYLE.font_family  # the page's own typeface
 
 
 def test_gradient_bars_plot_p_minus_y() -> None:
