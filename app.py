@@ -18,6 +18,8 @@ page = st.navigation(
         st.Page(
             "app_pages/cross_entropy.py", title="Cross-entropy", icon=":material/target:", url_path="cross-entropy"
         ),
+        st.Page("app_pages/learning.py", title="Learning", icon=":material/school:", url_path="learning"),
+        st.Page("app_pages/simplex.py", title="Simplex", icon=":material/change_history:", url_path="simplex"),
     ],
     position="top",  # always visible: a class must find the pages without opening a sidebar
 )

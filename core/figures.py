@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,15 +22,21 @@ import numpy.typing as npt
 
 from core.explain import in_unit
 from core.softmax import softmax
-from core.softmax_views import sigmoid, temperature_sweep
+from core.softmax_views import TEMPERATURES, sigmoid, temperature_sweep
 
 if TYPE_CHECKING:
     from core.ce_views import Curves
+    from core.simplex import SimplexView
 from core.text import fmt
 
 __all__ = [
+    "SYMBOLS",
     "Chart",
     "FigureStyle",
+    "class_colours",
+    "decision_regions",
+    "descent_losses",
+    "descent_race",
     "gradient_bars",
     "gradient_curves",
     "information_bar",
@@ -39,7 +46,9 @@ __all__ = [
     "plotly_text",
     "probability_bars",
     "sigmoid_chart",
+    "simplex_chart",
     "temperature_curves",
+    "training_curves",
     "transform_bars",
 ]
 
@@ -306,7 +315,6 @@ def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) ->
 
 # ---- Softmax page ---------------------------------------------------------------------------
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-TEMPERATURES = np.geomspace(0.01, 100.0, 121)
 
 
 def _series_colour(i: int, target: int, style: FigureStyle) -> str:
@@ -648,5 +656,398 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart
     )
     alt = (
         f"Stacked bar: H(y) = {fmt(hu)} {unit} plus KL(y || p) = {fmt(klu)} {unit} make H(y, p) = {fmt(total)} {unit}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+# ---- learning -------------------------------------------------------------------------------------
+def _step_marker(x: float) -> list[Spec]:
+    return [
+        {
+            "type": "line",
+            "x0": x,
+            "x1": x,
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#444444", "width": 2, "dash": "dot"},
+        }
+    ]
+
+
+def descent_losses(losses: npt.ArrayLike, step: int, unit: str, style: FigureStyle) -> Chart:
+    """Cross-entropy after each gradient step: the steps taken solid, the ones to come faint."""
+    y = [round(in_unit(float(v), unit), 6) for v in np.asarray(losses, dtype=np.float64)]
+    k = min(max(step, 0), len(y) - 1)
+    steps = list(range(len(y)))
+    data: list[Spec] = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": steps,
+            "y": y,
+            "line": {"color": "rgba(128,128,128,0.45)", "width": style.line_width, "dash": "dot"},
+            "hoverinfo": "skip",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": steps[: k + 1],
+            "y": y[: k + 1],
+            "line": {"color": style.curve, "width": style.line_width},
+            "hovertemplate": f"step %{{x}}: %{{y:.4f}} {unit}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers+text",
+            "x": [k],
+            "y": [y[k]],
+            "text": [f"{fmt(y[k])} {unit}"],
+            "textposition": "top right",
+            "cliponaxis": False,
+            "marker": {"size": 13, "color": style.curve, "line": {"color": "#000000", "width": 1.5}},
+            "hoverinfo": "skip",
+        },
+    ]
+    layout = _layout(
+        style,
+        "descent_losses",
+        "Cross-entropy per step",
+        xaxis=_axis(style, title={"text": "step"}, range=[0, len(y) - 1]),
+        yaxis=_axis(style, title={"text": unit}, range=[0, max(1.1 * max(y), 1e-3)]),
+        shapes=_step_marker(k),
+    )
+    alt = (
+        f"Line chart of the cross-entropy over {len(y) - 1} gradient steps, from {fmt(y[0])} to {fmt(y[-1])} {unit}. "
+        f"Now at step {k}: {fmt(y[k])} {unit}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+def descent_race(p_ce: npt.ArrayLike, p_se: npt.ArrayLike, step: int, true_class: str, style: FigureStyle) -> Chart:
+    """p(true class) per step under cross-entropy and under squared error, from the same start."""
+    a = np.round(np.asarray(p_ce, dtype=np.float64), 6).tolist()
+    b = np.round(np.asarray(p_se, dtype=np.float64), 6).tolist()
+    name = plotly_text(true_class)
+    steps = list(range(len(a)))
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": steps,
+            "y": series,
+            "name": label,
+            "line": {"color": colour, "width": style.line_width, "dash": dash},
+            "hovertemplate": f"{label}: p({name}) = %{{y:.4f}} after %{{x}} steps<extra></extra>",
+        }
+        for series, label, colour, dash in (
+            (a, "cross-entropy", style.curve, "solid"),
+            (b, "squared error", style.other, "dash"),
+        )
+    ]
+    layout = _layout(
+        style,
+        "descent_race",
+        f"p({name}) per step: the two losses from the same start",
+        height=style.height + 60,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, title={"text": "step"}, range=[0, len(a) - 1]),
+        yaxis=_axis(style, title={"text": f"p({name})"}, range=[-0.02, 1.02]),
+        shapes=_step_marker(min(max(step, 0), len(a) - 1)),
+    )
+
+    def reach(p: list[float]) -> str:
+        k = next((i for i, v in enumerate(p) if v >= 0.5), None)
+        return (
+            f"passes 0.5 after {k} step{'' if k == 1 else 's'}"
+            if k is not None
+            else f"stays below 0.5 for all {len(p) - 1} steps"
+        )
+
+    alt = (
+        f"Two lines of p({true_class}) against the step. Cross-entropy goes from {fmt(a[0])} to {fmt(a[-1])} and "
+        f"{reach(a)}; squared error goes from {fmt(b[0])} to {fmt(b[-1])} and {reach(b)}."
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+def class_colours(n: int, style: FigureStyle) -> list[str]:
+    """One colour per class when no class is "the true one" (blue, orange, green, ...)."""
+    palette = [style.other, style.true, *style.series[1:]]
+    return [palette[i % len(palette)] for i in range(n)]
+
+
+SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
+"""One marker shape per class, so points are told apart without colour."""
+
+
+def _tint(hex_colour: str, amount: float) -> str:
+    """``hex_colour`` mixed with white (``amount`` 0: unchanged, 1: white)."""
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)
+
+
+def decision_regions(
+    classes: Sequence[str],
+    grid: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
+    X: npt.ArrayLike,
+    y: npt.ArrayLike,
+    style: FigureStyle,
+) -> Chart:
+    """The classifier's predicted class over the plane (tinted), under the training points (shaped by class)."""
+    xs, ys, probs = (np.asarray(a, dtype=np.float64) for a in grid)
+    pts = np.asarray(X, dtype=np.float64)
+    labels = np.asarray(y)
+    n = len(classes)
+    colours = class_colours(n, style)
+    predicted = np.argmax(probs, axis=-1)
+    confidence = np.max(probs, axis=-1)
+    # One tint per class, lighter where the classifier is unsure: z = class + confidence step.
+    levels = 3
+    z = predicted * levels + np.minimum((confidence - 1 / n) / (1 - 1 / n) * levels, levels - 1).astype(int)
+    scale: list[list[float | str]] = []
+    top = n * levels - 1
+    for c in range(n):
+        for k in range(levels):
+            colour = _tint(colours[c], 0.85 - 0.2 * k)
+            v = c * levels + k
+            scale += [[(v - 0.5) / top if v else 0.0, colour], [min((v + 0.5) / top, 1.0), colour]]
+    data: list[Spec] = [
+        {
+            "type": "heatmap",
+            "x": np.round(xs, 4).tolist(),
+            "y": np.round(ys, 4).tolist(),
+            "z": z.tolist(),
+            "zmin": 0,
+            "zmax": top,
+            "colorscale": scale,
+            "showscale": False,
+            "hoverinfo": "skip",
+        }
+    ]
+    for c, name in enumerate(classes):
+        mine = pts[labels == c]
+        safe = plotly_text(name)
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "x": np.round(mine[:, 0], 4).tolist(),
+                "y": np.round(mine[:, 1], 4).tolist(),
+                "name": safe,
+                "marker": {
+                    "symbol": SYMBOLS[c % len(SYMBOLS)],
+                    "size": 10,
+                    "color": colours[c],
+                    "line": {"color": "#000000", "width": 1},
+                },
+                "hovertemplate": f"{safe} at (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            }
+        )
+    layout = _layout(
+        style,
+        "regions",
+        "Decision regions (darker: more confident)",
+        height=style.height + 240,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.12, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False, constrain="domain"),
+        yaxis=_axis(
+            style, range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1
+        ),
+    )
+    shares = [float(np.mean(predicted == c)) for c in range(n)]
+    alt = "Map of the plane coloured by the predicted class, with the training points on top. Share of the map: " + (
+        ", ".join(f"{c} {fmt(100 * s, 1)}%" for c, s in zip(classes, shares, strict=True))
+    )
+    return Chart({"data": data, "layout": layout}, alt + ".")
+
+
+def training_curves(
+    losses: npt.ArrayLike, accuracies: npt.ArrayLike, epoch: int, unit: str, style: FigureStyle
+) -> Chart:
+    """Training loss (left axis) and accuracy (right axis) per epoch, the shown epoch marked."""
+    loss = [round(in_unit(float(v), unit), 6) for v in np.asarray(losses, dtype=np.float64)]
+    acc = np.round(100 * np.asarray(accuracies, dtype=np.float64), 3).tolist()
+    epochs = list(range(len(loss)))
+    k = min(max(epoch, 0), len(loss) - 1)
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": epochs,
+            "y": loss,
+            "name": f"loss ({unit}, left)",
+            "line": {"color": style.curve, "width": style.line_width},
+            "hovertemplate": f"epoch %{{x}}: loss %{{y:.4f}} {unit}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": epochs,
+            "y": acc,
+            "yaxis": "y2",
+            "name": "accuracy (%, right)",
+            "line": {"color": style.other, "width": style.line_width, "dash": "dash"},
+            "hovertemplate": "epoch %{x}: accuracy %{y:.1f}%<extra></extra>",
+        },
+    ]
+    layout = _layout(
+        style,
+        "training",
+        "Loss and accuracy per epoch",
+        height=style.height + 60,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        xaxis=_axis(style, title={"text": "epoch"}, range=[0, max(len(loss) - 1, 1)]),
+        yaxis=_axis(style, title={"text": unit}, range=[0, max(1.05 * max(loss), 1e-3)]),
+        yaxis2=_axis(
+            style, overlaying="y", side="right", range=[0, 102], showgrid=False, tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"]
+        ),
+        shapes=_step_marker(k),
+    )
+    alt = (
+        f"Loss and accuracy over {len(loss) - 1} epochs: loss from {fmt(loss[0])} to {fmt(loss[-1])} {unit}, "
+        f"accuracy from {fmt(acc[0], 1)}% to {fmt(acc[-1], 1)}%. At epoch {k}: loss {fmt(loss[k])} {unit}, "
+        f"accuracy {fmt(acc[k], 1)}%."
+    )
+    return Chart({"data": data, "layout": layout}, alt)
+
+
+# ---- the probability simplex ----------------------------------------------------------------------
+def _ternary_axis(title: str, style: FigureStyle) -> Spec:
+    return {
+        "title": {"text": title, "font": {"size": style.font_size + 1}},
+        "min": 0,
+        "tickformat": ".1f",
+        "tickfont": {"size": style.font_size - 3},
+        "gridcolor": "rgba(128,128,128,0.35)",
+        "linewidth": 2,
+    }
+
+
+def _tern(points: npt.NDArray[np.float64]) -> Spec:
+    r = np.round(points, 6)
+    return {"a": r[:, 0].tolist(), "b": r[:, 1].tolist(), "c": r[:, 2].tolist()}
+
+
+def simplex_chart(
+    names: Sequence[str],
+    view: SimplexView,
+    temperature: float,
+    levels: Sequence[float],
+    unit: str,
+    style: FigureStyle,
+) -> Chart:
+    """The triangle of (p_true, p_b, p_c): cross-entropy contours and bands, the temperature path,
+    the gradient-descent path and the current point."""
+    true, b, c = (plotly_text(n) for n in names)
+    per_nat = 1.0 if unit == "nats" else 1.0 / math.log(2.0)
+    bounds = [0.0, *levels, math.inf]
+    data: list[Spec] = []
+    for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        p_hi, p_lo = math.exp(-lo / per_nat), (math.exp(-hi / per_nat) if math.isfinite(hi) else 0.0)
+        corners = np.array(
+            [[p_hi, 1 - p_hi, 0], [p_hi, 0, 1 - p_hi], [p_lo, 0, 1 - p_lo], [p_lo, 1 - p_lo, 0], [p_hi, 1 - p_hi, 0]]
+        )
+        label = f"loss {lo:g} to {hi:g} {unit}" if math.isfinite(hi) else f"loss above {lo:g} {unit}"
+        data.append(
+            {
+                "type": "scatterternary",
+                "mode": "lines",
+                **_tern(corners),
+                "fill": "toself",
+                "fillcolor": _tint(style.curve, 0.93 - 0.55 * i / (len(bounds) - 2)),
+                "line": {"width": 0},
+                "hoveron": "fills",
+                "text": label,
+                "hoverinfo": "text",
+                "showlegend": False,
+            }
+        )
+    for level in levels:
+        p = math.exp(-level / per_nat)
+        data.append(
+            {
+                "type": "scatterternary",
+                "mode": "lines+text",
+                **_tern(np.array([[p, 0, 1 - p], [p, 1 - p, 0]])),
+                "text": [f"{level:g} {unit}", ""],
+                "textposition": "middle left",
+                "textfont": {"size": style.font_size - 3},
+                "cliponaxis": False,
+                "line": {"color": "rgba(80,80,80,0.7)", "width": 1},
+                "hoverinfo": "skip",
+                "showlegend": False,
+            }
+        )
+    marks = [i for i, t in enumerate(TEMPERATURES) if any(math.isclose(t, m) for m in (0.1, 1.0, 10.0))]
+    data += [
+        {
+            "type": "scatterternary",
+            "mode": "lines",
+            **_tern(view.temperature_path),
+            "name": "as T goes from 0.01 to 100",
+            "line": {"color": style.other, "width": style.line_width, "dash": "dash"},
+            "customdata": np.round(TEMPERATURES, 4).tolist(),
+            "hovertemplate": f"T = %{{customdata}}: p({true}) = %{{a:.3f}}<extra></extra>",
+        },
+        {
+            "type": "scatterternary",
+            "mode": "markers+text",
+            **_tern(view.temperature_path[marks]),
+            "text": [f"T={TEMPERATURES[i]:g}" for i in marks],
+            "textposition": "bottom center",
+            "textfont": {"color": style.other, "size": style.font_size - 2},
+            "marker": {"size": 8, "color": style.other, "symbol": "circle"},
+            "hoverinfo": "skip",
+            "showlegend": False,
+        },
+        {
+            "type": "scatterternary",
+            "mode": "lines+markers",
+            **_tern(view.descent_path),
+            "name": f"{len(view.descent_path) - 1} gradient steps on the logits",
+            "line": {"color": "#000000", "width": 2},
+            "marker": {"size": 6, "color": "#000000", "symbol": "triangle-up"},
+            "hovertemplate": f"p({true}) = %{{a:.3f}}<extra>gradient steps</extra>",
+        },
+        {
+            "type": "scatterternary",
+            "mode": "markers+text",
+            **_tern(view.now[None, :]),
+            "name": "now",
+            "text": ["now"],
+            "textposition": "top right",
+            "textfont": {"size": style.font_size, "color": "#000000"},
+            "marker": {"size": 18, "color": style.true, "symbol": "star", "line": {"color": "#000000", "width": 1.5}},
+            "hovertemplate": f"now: p({true}) = %{{a:.4f}}, p({b}) = %{{b:.4f}}, p({c}) = %{{c:.4f}}<extra></extra>",
+        },
+    ]
+    layout = _layout(
+        style,
+        "simplex",
+        "The probability simplex",
+        height=style.height + 320,
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.08, "font": {"size": style.font_size - 1}},
+        margin={"l": 60, "r": 60, "t": 70, "b": 30},
+        ternary={
+            "sum": 1,
+            "bgcolor": "rgba(0,0,0,0)",
+            "aaxis": _ternary_axis(f"<b>{true}</b> ✓ true", style),
+            "baxis": _ternary_axis(b, style),
+            "caxis": _ternary_axis(c, style),
+        },
+    )
+    end = view.descent_path[-1]
+    alt = (
+        f"Triangle of probabilities for {names[0]} (true class, top corner), {names[1]} and {names[2]}. "
+        f"Now: {fmt(float(view.now[0]))}, {fmt(float(view.now[1]))}, {fmt(float(view.now[2]))}. "
+        f"Shaded bands of equal cross-entropy run parallel to the edge opposite {names[0]}, at "
+        f"{', '.join(f'{v:g}' for v in levels)} {unit}. As T goes from 0.01 to 100 the point moves from the "
+        f"corner of the largest logit to the centre. After {len(view.descent_path) - 1} gradient steps "
+        f"p({names[0]}) = {fmt(float(end[0]))}. Temperature now: {fmt(temperature, 2)}."
     )
     return Chart({"data": data, "layout": layout}, alt)

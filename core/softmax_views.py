@@ -16,6 +16,7 @@ from core.softmax import FloatArray, check_logits, softmax
 
 __all__ = [
     "DTYPES",
+    "TEMPERATURES",
     "StabilityRow",
     "jacobian",
     "naive_softmax",
@@ -27,6 +28,10 @@ __all__ = [
 ]
 
 DTYPES: tuple[type[np.floating], ...] = (np.float16, np.float32, np.float64)
+
+
+TEMPERATURES: FloatArray = np.geomspace(0.01, 100.0, 121)
+"""The temperatures every sweep is drawn at: 30 a decade from 0.01 to 100 (0.1, 1 and 10 included)."""
 
 
 def temperature_sweep(z: npt.ArrayLike, temperatures: npt.ArrayLike) -> FloatArray:

@@ -142,6 +142,11 @@ def _on_pad() -> None:
         _commit(replace(sc, logits=tuple(values)), logit_pad.KEY)
 
 
+def set_logits(values: tuple[float, ...]) -> None:
+    """Make ``values`` the current logits (a callback for buttons on other pages)."""
+    _edit(lambda sc: replace(sc, logits=tuple(values)))
+
+
 def _on_preset(name: str) -> None:
     _edit(lambda sc: apply_preset(name, sc))
 

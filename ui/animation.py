@@ -1,0 +1,97 @@
+"""Step, play, pause and reset through frames 0..last without ever blocking the page.
+
+A *player* keeps its frame in ``st.session_state[name]`` (also the key of its
+scrub slider, and its URL parameter) and whether it plays in ``name + "_playing"``.
+The buttons sit outside the animated part, so pressing Play or Pause reruns the
+page once and re-declares the frames' ``st.fragment`` with or without
+``run_every``. While playing, each timer tick reruns only that fragment, which
+moves on by ``stride`` frames and draws the frame; at the last frame it stops
+itself (one full rerun, which removes the timer). Nothing ever sleeps on the
+server: between ticks the session is idle and every other control still works.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+INTERVAL = 0.25
+"""Seconds between frames while playing (4 frames a second: slow enough to follow)."""
+
+
+def _playing_key(name: str) -> str:
+    return f"{name}_playing"
+
+
+def playing(name: str) -> bool:
+    return bool(st.session_state.get(_playing_key(name), False))
+
+
+def frame(name: str, last: int) -> int:
+    """The current frame, within 0..last."""
+    return min(max(int(st.session_state.get(name, 0)), 0), last)
+
+
+def _set(name: str, k: int, play: bool) -> None:
+    st.session_state[name] = k
+    st.session_state[_playing_key(name)] = play
+
+
+def reset(name: str) -> None:
+    """Back to frame 0, paused (also usable as a callback)."""
+    _set(name, 0, False)
+
+
+def buttons(name: str, last: int, *, stride: int = 1, noun: str = "step") -> None:
+    """Reset, Step and Play/Pause in one row."""
+    k, on = frame(name, last), playing(name)
+    row = st.container(horizontal=True, gap="small")
+    row.button(
+        "Reset",
+        key=f"{name}_reset",
+        icon=":material/replay:",
+        on_click=reset,
+        args=(name,),
+        help=f"Back to {noun} 0.",
+    )
+    row.button(
+        f"{noun.capitalize()} +{stride}",
+        key=f"{name}_step",
+        icon=":material/skip_next:",
+        on_click=_set,
+        args=(name, min(k + stride, last), False),
+        disabled=k >= last,
+        help=f"Take {stride} {noun}{'s' if stride > 1 else ''}.",
+    )
+    if on:
+        row.button("Pause", key=f"{name}_pause", icon=":material/pause:", on_click=_set, args=(name, k, False))
+    else:
+        row.button(
+            "Play",
+            key=f"{name}_play",
+            icon=":material/play_arrow:",
+            type="primary",
+            on_click=_set,
+            args=(name, 0 if k >= last else k, True),
+            help=f"Animate up to {noun} {last}; it stops by itself.",
+        )
+
+
+def frames(name: str, last: int, draw: Callable[[int], None], *, stride: int = 1, label: str = "Step") -> None:
+    """A scrub slider and ``draw(k)``, in a fragment that advances itself while playing."""
+    on = playing(name)
+
+    @st.fragment(run_every=INTERVAL if on else None)
+    def animated() -> None:
+        k = frame(name, last)
+        if playing(name):
+            k = min(k + stride, last)
+        st.session_state[name] = k
+        st.slider(label, min_value=0, max_value=max(last, 1), key=name, disabled=last == 0 or playing(name))
+        draw(k)
+        if playing(name) and k >= last:
+            st.session_state[_playing_key(name)] = False
+            st.rerun()  # a full rerun re-declares the fragment without its timer
+
+    animated()
