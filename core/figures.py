@@ -903,7 +903,13 @@ def training_curves(
         xaxis=_axis(style, title={"text": "epoch"}, range=[0, max(len(loss) - 1, 1)]),
         yaxis=_axis(style, title={"text": unit}, range=[0, max(1.05 * max(loss), 1e-3)]),
         yaxis2=_axis(
-            style, overlaying="y", side="right", range=[0, 102], showgrid=False, tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"]
+            style,
+            overlaying="y",
+            side="right",
+            range=[0, 102],
+            showgrid=False,
+            tickvals=[0, 50, 100],
+            ticktext=["0%", "50%", "100%"],
         ),
         shapes=_step_marker(k),
     )

@@ -11,6 +11,10 @@ import pytest
 from core.ce_views import curves_over_p
 from core.explain import evaluate
 from core.figures import (
+    Chart,
+    decision_regions,
+    descent_losses,
+    descent_race,
     gradient_bars,
     gradient_curves,
     information_bar,
@@ -20,12 +24,16 @@ from core.figures import (
     plotly_text,
     probability_bars,
     sigmoid_chart,
+    simplex_chart,
     temperature_curves,
+    training_curves,
     transform_bars,
 )
+from core.simplex import contour_levels, simplex_view
 from core.softmax import softmax
 from core.softmax_views import jacobian, temperature_sweep
 from core.state import DEFAULT, Scenario
+from core.training import decision_grid, logit_descent, make_blobs, train_softmax_regression
 from ui.theme import STYLE
 
 HOSTILE = ("<script>alert(1)</scr", "$x$", "<b onmouseover=x>")
@@ -140,3 +148,89 @@ def test_information_bar_stacks_entropy_and_divergence() -> None:
     assert kl["x"] == pytest.approx([1.0])
     assert chart.spec["layout"]["barmode"] == "stack"
     assert "2.0000 bits" in chart.spec["layout"]["title"]["text"]
+
+
+# ---- Learning and Simplex pages ------------------------------------------------------------------
+def _learning_charts(classes: tuple[str, ...], unit: str) -> list[Chart]:
+    X, y = make_blobs(10, seed=0)
+    result = train_softmax_regression(X, y, lr=0.5, epochs=20)
+    grid = decision_grid(result.W, result.b, (-4.0, 4.0), (-4.0, 4.0), 12)
+    ce = logit_descent([2.0, 1.0, 0.1], 1, lr=1.0, steps=10)
+    se = logit_descent([2.0, 1.0, 0.1], 1, lr=1.0, steps=10, loss="squared_error")
+    view = simplex_view([2.0, 1.0, 0.1], 1)
+    return [
+        descent_losses(ce.losses, 3, unit, STYLE),
+        descent_race(ce.probs[:, 1], se.probs[:, 1], 3, classes[1], STYLE),
+        decision_regions(classes, grid, X, y, STYLE),
+        training_curves(result.history, result.accuracies, 5, unit, STYLE),
+        simplex_chart(classes, view, 1.0, contour_levels(unit), unit, STYLE),
+    ]
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_learning_and_simplex_specs_are_valid_plotly_and_names_stay_text(unit: str) -> None:
+    import plotly.graph_objects as go
+
+    for chart in _learning_charts(HOSTILE, unit):
+        go.Figure(chart.spec)
+        text = json.dumps(chart.spec)
+        assert "<script" not in text
+        assert "<b onmouseover" not in text
+        assert "$x$" not in text
+    for chart in _learning_charts(("cat", "dog", "rabbit"), unit):
+        go.Figure(chart.spec)
+        assert chart.alt
+        assert chart.spec["layout"]["uirevision"]
+
+
+def test_simplex_chart_has_contours_bands_and_both_paths() -> None:
+    view = simplex_view([2.0, 1.0, 0.1], 1, lr=0.5, steps=12)
+    chart = simplex_chart(("dog", "cat", "rabbit"), view, 1.0, contour_levels("nats"), "nats", STYLE)
+    traces = chart.spec["data"]
+    assert all(t["type"] == "scatterternary" for t in traces)
+    bands = [t for t in traces if t.get("fill") == "toself"]
+    assert len(bands) == len(contour_levels("nats")) + 1
+    # a contour at level L is the line p(true) = exp(-L)
+    lines = [t for t in traces if t.get("mode") == "lines+text"]
+    for level, line in zip(contour_levels("nats"), lines, strict=True):
+        assert line["a"] == pytest.approx([math.exp(-level)] * 2, abs=1e-6)
+    paths = {t.get("name", ""): t for t in traces}
+    t_path = next(t for n, t in paths.items() if n.startswith("as T goes"))
+    np.testing.assert_allclose(t_path["a"], view.temperature_path[:, 0], atol=1e-6)
+    gd = next(t for n, t in paths.items() if "gradient steps" in n)
+    assert len(gd["a"]) == 13
+    np.testing.assert_allclose(gd["a"], view.descent_path[:, 0], atol=1e-6)
+    now = paths["now"]
+    assert now["a"][0] == pytest.approx(float(softmax([2.0, 1.0, 0.1])[1]), abs=1e-6)
+    assert "dog" in chart.spec["layout"]["ternary"]["aaxis"]["title"]["text"]
+    # bits: the same loss levels in bits sit at p = 2^-L
+    bits = simplex_chart(("dog", "cat", "rabbit"), view, 1.0, contour_levels("bits"), "bits", STYLE)
+    line = next(t for t in bits.spec["data"] if t.get("mode") == "lines+text")
+    assert line["a"][0] == pytest.approx(2 ** -contour_levels("bits")[0], abs=1e-6)
+
+
+def test_decision_regions_colour_the_predicted_class_and_shape_the_points() -> None:
+    X, y = make_blobs(5, seed=1)
+    W = np.array([[0.0, -1.0, 1.0], [1.0, -0.5, -0.5]])  # class 0 up, 1 lower left, 2 lower right
+    b = np.zeros(3)
+    grid = decision_grid(W, b, (-3.0, 3.0), (-3.0, 3.0), 7)
+    chart = decision_regions(("cat", "dog", "rabbit"), grid, X, y, STYLE)
+    heat, *points = chart.spec["data"]
+    z = np.array(heat["z"])
+    predicted = np.argmax(grid[2], axis=-1)
+    np.testing.assert_array_equal(z // 3, predicted)  # three tints per class
+    assert predicted[6, 3] == 0
+    assert predicted[0, 0] == 1
+    assert predicted[0, 6] == 2
+    assert [p["marker"]["symbol"] for p in points] == ["circle", "square", "diamond"]  # not colour alone
+    assert sum(len(p["x"]) for p in points) == 15
+
+
+def test_training_curves_plot_loss_and_percent_accuracy() -> None:
+    chart = training_curves([1.0, 0.5, 0.25], [0.2, 0.6, 1.0], 1, "bits", STYLE)
+    loss, acc = chart.spec["data"]
+    assert loss["y"] == pytest.approx([1 / math.log(2), 0.5 / math.log(2), 0.25 / math.log(2)])
+    assert acc["y"] == [20.0, 60.0, 100.0]
+    assert acc["yaxis"] == "y2"
+    assert chart.spec["layout"]["shapes"][0]["x0"] == 1
+    assert "At epoch 1" in chart.alt
