@@ -38,13 +38,25 @@ def _set(name: str, k: int, play: bool) -> None:
     st.session_state[_playing_key(name)] = play
 
 
+def _step(name: str, stride: int, last: int) -> None:
+    _set(name, min(frame(name, last) + stride, last), False)
+
+
+def _pause(name: str) -> None:
+    st.session_state[_playing_key(name)] = False
+
+
+def _play(name: str, last: int) -> None:
+    _set(name, 0 if frame(name, last) >= last else frame(name, last), True)
+
+
 def reset(name: str) -> None:
     """Back to frame 0, paused (also usable as a callback)."""
     _set(name, 0, False)
 
 
 def buttons(name: str, last: int, *, stride: int = 1, noun: str = "step") -> None:
-    """Reset, Step and Play/Pause in one row."""
+    """Reset, Step and Play/Pause in one row. Callbacks read the frame when pressed (it moves while playing)."""
     k, on = frame(name, last), playing(name)
     row = st.container(horizontal=True, gap="small")
     row.button(
@@ -59,21 +71,21 @@ def buttons(name: str, last: int, *, stride: int = 1, noun: str = "step") -> Non
         f"{noun.capitalize()} +{stride}",
         key=f"{name}_step",
         icon=":material/skip_next:",
-        on_click=_set,
-        args=(name, min(k + stride, last), False),
+        on_click=_step,
+        args=(name, stride, last),
         disabled=k >= last,
         help=f"Take {stride} {noun}{'s' if stride > 1 else ''}.",
     )
     if on:
-        row.button("Pause", key=f"{name}_pause", icon=":material/pause:", on_click=_set, args=(name, k, False))
+        row.button("Pause", key=f"{name}_pause", icon=":material/pause:", on_click=_pause, args=(name,))
     else:
         row.button(
             "Play",
             key=f"{name}_play",
             icon=":material/play_arrow:",
             type="primary",
-            on_click=_set,
-            args=(name, 0 if k >= last else k, True),
+            on_click=_play,
+            args=(name, last),
             help=f"Animate up to {noun} {last}; it stops by itself.",
         )
 
