@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark (or those named) and print their tables.
 
 python -m bench                      # all
-python -m bench core browser         # some: core, browser, classroom, churn
+python -m bench core browser         # some: core, browser, classroom, churn, animation
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from bench import browser, classroom, core_throughput
+from bench import animation, browser, classroom, core_throughput
 from bench.common import machine
 
 BENCHMARKS = {
@@ -17,6 +17,7 @@ BENCHMARKS = {
     "browser": browser.run,
     "classroom": classroom.run_classroom,
     "churn": classroom.run_churn,
+    "animation": animation.run,
 }
 
 
