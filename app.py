@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import ui.nodelay  # noqa: F401 - once per process: no 40 ms Nagle stall per update
 from ui.theme import CSS
 
 st.set_page_config(

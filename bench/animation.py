@@ -6,8 +6,8 @@ click, and the fragment reruns its timer triggers. A websocket client then
 replays them on a fresh session, one at a time on an otherwise idle server: load,
 Play, then one timer-tick rerun after another. A frame's server time is measured
 from sending the tick to receiving that rerun's ``script_finished`` (so it
-includes the loopback round trip); the server's CPU time per frame is reported
-beside it.
+includes the loopback round trip, with quick ACKs as in bench.classroom.recv);
+the server's CPU time per frame is reported beside it.
 """
 
 from __future__ import annotations
