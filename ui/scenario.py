@@ -52,6 +52,10 @@ def notices() -> list[str]:
 
 def sync_url(scenario: Scenario, extra: dict[str, str] | None = None) -> None:
     """Write ``scenario`` (and a page's own ``extra`` parameters) into the URL, if it differs."""
-    wanted = {**scenario.to_query(), **(extra or {})}
+    sync_page_url({**scenario.to_query(), **(extra or {})})
+
+
+def sync_page_url(wanted: dict[str, str]) -> None:
+    """Make the URL's query exactly ``wanted``, if it differs (for a page whose state is not the scenario)."""
     if query() != {k: [v] for k, v in wanted.items()}:
         st.query_params.from_dict(wanted)

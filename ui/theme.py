@@ -43,6 +43,8 @@ table.steps tr.true { background: rgba(230,159,0,0.14); }
 table.steps tr.sum th, table.steps tr.sum td { border-bottom: none; font-weight: 600; }
 .formulas .math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", serif; font-size: 1.2rem;
   margin: 0.35rem 0 0.6rem; }
+table.steps caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
+table.quiz { font-size: 1.2rem; margin-bottom: 0.75rem; }
 table.stability td.broke { color: #B33C00; font-weight: 700; }
 table.stability small { font-weight: 400; opacity: 0.8; }
 .frac { display: inline-flex; flex-direction: column; vertical-align: middle; text-align: center; margin: 0 0.15em; }

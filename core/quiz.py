@@ -1,0 +1,200 @@
+r"""Predict, then reveal: seeded quiz questions about softmax and cross-entropy.
+
+:func:`question` builds question ``n`` of the quiz with seed ``seed``; the same
+``(seed, n)`` always gives the same question, so a teacher can hand a whole class
+one link. Four kinds take turns:
+
+* ``p_true``: estimate the probability softmax gives the true class;
+* ``lowest_loss``: pick, among three sets of logits, the one with the lowest loss;
+* ``loss``: estimate the cross-entropy (nats);
+* ``step``: say which way one gradient step (learning rate 1) moves each probability.
+
+:func:`grade` checks an answer and explains the truth in one line.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from core.softmax import log_softmax, softmax
+from core.state import Scenario
+from core.text import fmt
+
+__all__ = ["KINDS", "ROUND", "Grade", "Question", "grade", "question"]
+
+Kind = Literal["p_true", "lowest_loss", "loss", "step"]
+KINDS: tuple[Kind, ...] = ("p_true", "lowest_loss", "loss", "step")
+ROUND = 8
+"""Questions in one round of the quiz."""
+CLASS_SETS = (
+    ("cat", "dog", "rabbit"),
+    ("cat", "dog", "rabbit", "fox"),
+    ("cat", "dog", "rabbit"),
+    ("car", "bus", "bike"),
+)
+P_TOLERANCE = 0.1
+"""An estimate of p(true) counts as right within ±0.1."""
+LOSS_TOLERANCE = 0.25
+"""An estimate of the loss counts as right within ±0.25 nats or ±20 %, whichever is wider."""
+MIN_MOVE = 0.005
+"""Step questions avoid probabilities that barely move (the answer would hinge on rounding)."""
+MAX_SEED = 999_999
+
+
+@dataclass(frozen=True)
+class Question:
+    seed: int
+    n: int
+    kind: Kind
+    prompt: str
+    scenarios: tuple[Scenario, ...]
+    """one scenario; three (the options) for ``lowest_loss``"""
+    truth: float | int | tuple[bool, ...]
+    """p(true) or loss (nats), the index of the best option, or for each class whether it goes up"""
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario to open in the Playground (the best option for ``lowest_loss``)."""
+        return self.scenarios[int(self.truth) if self.kind == "lowest_loss" else 0]  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Grade:
+    correct: bool
+    truth: str
+    """the true answer, as shown"""
+    error: str | None
+    """how far an estimate was off, as shown (None for choices)"""
+    explanation: str
+
+
+def _check(seed: int, n: int) -> None:
+    for name, value, high in (("seed", seed, MAX_SEED), ("n", n, 10_000)):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+            raise ValueError(f"{name} must be an integer from 0 to {high}, got {value!r}")
+
+
+def _logits(rng: np.random.Generator, c: int) -> tuple[float, ...]:
+    return tuple(float(v) for v in rng.choice(np.arange(-3.0, 3.5, 0.5), size=c, replace=True))
+
+
+def _scenario(rng: np.random.Generator, classes: tuple[str, ...], target: int | None = None) -> Scenario:
+    t = int(rng.integers(len(classes))) if target is None else target
+    return Scenario(classes=classes, logits=_logits(rng, len(classes)), target=t)
+
+
+def _loss(sc: Scenario) -> float:
+    return float(-log_softmax(sc.logits)[sc.target])
+
+
+def step_moves(sc: Scenario, lr: float = 1.0) -> np.ndarray:
+    """How each probability changes after one gradient step of cross-entropy on the logits."""
+    p = softmax(sc.logits)
+    y = np.eye(sc.n_classes)[sc.target]
+    return np.asarray(softmax(np.asarray(sc.logits) - lr * (p - y)) - p)
+
+
+def question(seed: int, n: int) -> Question:
+    """Question ``n`` (from 0) of the quiz with this ``seed``: deterministic."""
+    _check(seed, n)
+    rng = np.random.default_rng([seed, n])
+    kinds = np.random.default_rng(seed).permutation(len(KINDS))  # each round's order depends on the seed
+    kind = KINDS[int(kinds[n % len(KINDS)])]
+    classes = CLASS_SETS[int(rng.integers(len(CLASS_SETS)))]
+    if kind == "lowest_loss":
+        target = int(rng.integers(len(classes)))
+        while True:
+            options = tuple(_scenario(rng, classes, target) for _ in range(3))
+            losses = sorted(_loss(o) for o in options)
+            if losses[1] - losses[0] > 0.1:  # one clear winner
+                break
+        best = min(range(3), key=lambda i: _loss(options[i]))
+        name = classes[target]
+        return Question(seed, n, kind, f"The true class is {name}. Which logits give the lowest loss?", options, best)
+    while True:
+        sc = _scenario(rng, classes)
+        p = softmax(sc.logits)
+        if kind == "step":
+            if np.all(np.abs(step_moves(sc)) >= MIN_MOVE):
+                break
+        elif 0.02 <= p[sc.target] <= 0.98:  # estimates stay meaningful
+            break
+    name = sc.target_name
+    if kind == "p_true":
+        return Question(
+            seed,
+            n,
+            kind,
+            f"Estimate p({name}), the probability softmax gives the true class.",
+            (sc,),
+            float(p[sc.target]),
+        )
+    if kind == "loss":
+        return Question(
+            seed, n, kind, f"Estimate the cross-entropy in nats (the true class is {name}).", (sc,), _loss(sc)
+        )
+    ups = tuple(bool(d > 0) for d in step_moves(sc))
+    return Question(
+        seed,
+        n,
+        kind,
+        f"After one gradient step (learning rate 1, true class {name}), which way does each probability move?",
+        (sc,),
+        ups,
+    )
+
+
+def grade(q: Question, answer: float | int | Sequence[bool]) -> Grade:
+    """Check ``answer`` (a number, an option index, or one up/down per class) against the truth."""
+    if q.kind in ("p_true", "loss"):
+        guess = float(answer)  # type: ignore[arg-type]
+        if not math.isfinite(guess):
+            raise ValueError(f"answer must be a finite number, got {answer!r}")
+        truth = float(q.truth)  # type: ignore[arg-type]
+        off = abs(guess - truth)
+        sc = q.scenario
+        p = float(softmax(sc.logits)[sc.target])
+        if q.kind == "p_true":
+            ok = off <= P_TOLERANCE
+            why = (
+                f"p({sc.target_name}) = exp({fmt(sc.logits[sc.target], 1)}) / Σ exp(z) = {fmt(p, 3)}: "
+                "each class's share grows with e to the power of its logit."
+            )
+            return Grade(ok, fmt(truth, 3), f"off by {fmt(off, 3)}", why)
+        ok = off <= max(LOSS_TOLERANCE, 0.2 * truth)
+        why = f"Cross-entropy = −ln p({sc.target_name}) = −ln {fmt(p, 3)} = {fmt(truth, 3)} nats."
+        return Grade(ok, f"{fmt(truth, 3)} nats", f"off by {fmt(off, 3)} nats", why)
+    if q.kind == "lowest_loss":
+        pick = int(answer)  # type: ignore[arg-type]
+        if not 0 <= pick < len(q.scenarios):
+            raise ValueError(f"answer must be an option from 0 to {len(q.scenarios) - 1}, got {answer!r}")
+        best = int(q.truth)  # type: ignore[arg-type]
+        sc = q.scenarios[best]
+        p = float(softmax(sc.logits)[sc.target])
+        losses = ", ".join(f"{'ABC'[i]} {fmt(_loss(o), 3)}" for i, o in enumerate(q.scenarios))
+        why = (
+            f"The loss only depends on p({sc.target_name}); option {'ABC'[best]} gives it the most ({fmt(p, 3)}). "
+            f"Losses in nats: {losses}."
+        )
+        return Grade(pick == best, f"option {'ABC'[best]}", None, why)
+    ups = tuple(bool(a) for a in answer)  # type: ignore[union-attr]
+    truth_ups: tuple[bool, ...] = q.truth  # type: ignore[assignment]
+    if len(ups) != len(truth_ups):
+        raise ValueError(f"answer must give one direction per class ({len(truth_ups)}), got {len(ups)}")
+    sc = q.scenario
+    moves = step_moves(sc)
+    shown = ", ".join(
+        f"{c} {'up' if u else 'down'} ({'+' if d > 0 else '−'}{fmt(abs(float(d)), 3)})"
+        for c, u, d in zip(sc.classes, truth_ups, moves, strict=True)
+    )
+    why = (
+        "The step adds 1 − p to the true logit and takes p away from every other logit: the true class always "
+        "gains, and a wrong class can still gain when a bigger wrong class loses more."
+    )
+    right = sum(a == b for a, b in zip(ups, truth_ups, strict=True))
+    return Grade(ups == truth_ups, shown, f"{right} of {len(ups)} right", why)
