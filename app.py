@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import present, scenario, share
 from ui.theme import CSS
 
 st.set_page_config(
@@ -25,6 +26,8 @@ page = st.navigation(
     position="top",  # always visible: a class must find the pages without opening a sidebar
 )
 
+for problem in present.init(scenario.query()):
+    scenario.notify(problem)
 with st.sidebar:
     st.markdown("### Softmax & Cross-Entropy Explorer")
     st.markdown(
@@ -32,5 +35,9 @@ with st.sidebar:
         "The address bar always holds the current example: copy it to share exactly this view."
     )
 
+    present.toggle()
 st.html(CSS)
+if present.active():
+    st.html(present.CSS)
+share.copy_link_button()
 page.run()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.explain import evaluate
-from ui import controls, logit_pad, results
+from ui import controls, export, logit_pad, results
 from ui import scenario as state
 from ui.text import md_escape
 
@@ -12,7 +12,10 @@ st.caption(
     "A classifier scores each class with a logit. Softmax turns the logits into probabilities; "
     "cross-entropy scores those probabilities against the true class. Drag a logit and watch."
 )
-controls.presets()
+top = st.container(horizontal=True, vertical_alignment="center")
+with top:
+    controls.presets()
+    export.menu(state.current())
 controls.settings(state.current())
 for message in state.notices():
     st.warning(md_escape(message), icon=":material/warning:")
@@ -37,6 +40,7 @@ def live() -> None:
         controls.logits(sc)
         results.gradient_chart(sc, ev)
         results.formulas(sc, ev)
+    export.remember(sc)
     if not logit_pad.dragging():
         state.sync_url(sc)
 

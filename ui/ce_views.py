@@ -24,7 +24,7 @@ from core.state import Scenario, format_number
 from core.text import fmt
 from ui.chart import chart
 from ui.deep_dive import PageParams
-from ui.theme import STYLE
+from ui.present import style
 
 PARAMS = PageParams({"ce_gamma": ((0.0, 5.0), 2.0), "ce_eps": ((0.0, 1.0), 0.1)})
 P_GRID = np.unique(np.concatenate([np.geomspace(1e-3, 0.05, 40), np.linspace(0.05, 0.999, 80)]))
@@ -50,9 +50,9 @@ def loss_curves_section(sc: Scenario) -> None:
     p_now = _p_true(sc)
     left, right = st.columns(2, gap="large")
     with left:
-        chart(loss_curves(cv, p_now, gamma, STYLE), "ce_loss_curves")
+        chart(loss_curves(cv, p_now, gamma, style()), "ce_loss_curves")
     with right:
-        chart(gradient_curves(cv, p_now, gamma, STYLE), "ce_grad_curves")
+        chart(gradient_curves(cv, p_now, gamma, style()), "ce_grad_curves")
     now = curves_over_p(np.array([min(max(p_now, 1e-12), 1 - 1e-12)]), sc.n_classes, gamma)
     st.html(
         f'<p class="explain">The curves put p(true) on the true class and share the rest equally among the other '
@@ -109,10 +109,12 @@ def soft_targets(sc: Scenario) -> None:
     )
     left, right = st.columns(2, gap="large")
     with left:
-        chart(transform_bars(sc.classes, y, p, ("target ỹ", "prediction p"), sc.target, STYLE, "soft"), "ce_soft_bars")
+        chart(
+            transform_bars(sc.classes, y, p, ("target ỹ", "prediction p"), sc.target, style(), "soft"), "ce_soft_bars"
+        )
     with right:
         chart(
-            gradient_bars(sc.classes, cross_entropy_grad(z, sc.target, label_smoothing=eps), sc.target, STYLE),
+            gradient_bars(sc.classes, cross_entropy_grad(z, sc.target, label_smoothing=eps), sc.target, style()),
             "ce_soft_grad",
         )
     st.caption("The gradient is p − ỹ: with smoothing it stops pushing once p(true) reaches 1 − ε + ε/C, not 1.")
@@ -121,7 +123,7 @@ def soft_targets(sc: Scenario) -> None:
 def information_section(sc: Scenario) -> None:
     y, how, _ = target_distribution(sc)
     h, kl, _ = information(sc.logits, y)
-    chart(information_bar(h, kl, sc.unit, STYLE), "ce_information")
+    chart(information_bar(h, kl, sc.unit, style()), "ce_information")
     st.html(
         f'<p class="explain">With the target of the Soft targets tab ({html.escape(how)}): '
         f"H(ỹ) = {fmt(in_unit(h, sc.unit))} {sc.unit} is the cost no model can avoid, the target's own "

@@ -33,11 +33,11 @@ from core.state import Scenario
 from core.text import fmt
 from core.training import DescentPath, TrainingResult, confidently_wrong, decision_grid, logit_descent, make_blobs
 from core.training import train_softmax_regression as train
-from ui import animation, controls
+from ui import animation, controls, present
 from ui.chart import chart
 from ui.deep_dive import PageParams
+from ui.present import style
 from ui.text import md_escape
-from ui.theme import STYLE
 
 STEPS = 100
 """Gradient steps computed on the logits (the player goes through them)."""
@@ -146,14 +146,14 @@ def _descent_frame(sc: Scenario, ce: DescentPath, se: DescentPath, k: int) -> No
     )
     probs, grad = st.columns(2)
     with probs:
-        chart(probability_bars(sc.classes, p, sc.target, STYLE), "lg_probs")
+        chart(probability_bars(sc.classes, p, sc.target, style()), "lg_probs")
     with grad:
-        chart(gradient_bars(sc.classes, ce.grads[k], sc.target, STYLE), "lg_grad")
+        chart(gradient_bars(sc.classes, ce.grads[k], sc.target, style()), "lg_grad")
     losses, race = st.columns(2)
     with losses:
-        chart(descent_losses(ce.losses, k, sc.unit, STYLE), "lg_losses")
+        chart(descent_losses(ce.losses, k, sc.unit, style()), "lg_losses")
     with race:
-        chart(descent_race(ce.probs[:, sc.target], se.probs[:, sc.target], k, sc.target_name, STYLE), "lg_race")
+        chart(descent_race(ce.probs[:, sc.target], se.probs[:, sc.target], k, sc.target_name, style()), "lg_race")
     col = st.columns([1, 1])[0]
     col.button(
         f"Use step {k}'s logits",
@@ -181,10 +181,11 @@ def trained(
 
 
 def classifier(sc: Scenario) -> None:
-    st.markdown(
-        "Three clusters of points, one per class, and the simplest classifier that uses softmax: "
-        "**p = softmax(x W + b)**, fitted by gradient descent on the mean cross-entropy over all points."
-    )
+    if not present.active():
+        st.markdown(
+            "Three clusters of points, one per class, and the simplest classifier that uses softmax: "
+            "**p = softmax(x W + b)**, fitted by gradient descent on the mean cross-entropy over all points."
+        )
     spread, seed, lr, epochs, smooth = st.columns([1.2, 0.8, 1.4, 1.2, 1.2], gap="medium")
     spread.slider("Overlap (spread)", 0.2, 3.0, step=0.1, key="lg_spread", help="Each cluster's standard deviation.")
     seed.number_input("Seed", 0, 9999, step=1, key="lg_seed", help="Picks the data set and the initial weights.")
@@ -226,9 +227,9 @@ def _classifier_frame(
     regions, curves = st.columns([1.1, 1], gap="large")
     with regions:
         grid = decision_grid(result.Ws[k], result.bs[k], bounds[0], bounds[1], GRID)
-        chart(decision_regions(CLASSES, grid, X, y, STYLE), "lg_regions")
+        chart(decision_regions(CLASSES, grid, X, y, style()), "lg_regions")
     with curves:
-        chart(training_curves(result.history, result.accuracies, k, sc.unit, STYLE), "lg_training")
+        chart(training_curves(result.history, result.accuracies, k, sc.unit, style()), "lg_training")
         st.caption(
             "Each epoch takes one step along the mean gradient over all 150 points. "
             "Label smoothing keeps the loss above zero even when every point is right."

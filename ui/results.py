@@ -15,8 +15,8 @@ from core.figures import gradient_bars, loss_curve, probability_bars
 from core.state import Scenario
 from core.text import fmt
 from ui.chart import chart
+from ui.present import style
 from ui.text import md_escape
-from ui.theme import STYLE
 
 
 def headline(sc: Scenario, ev: Evaluation) -> None:
@@ -44,15 +44,15 @@ def headline(sc: Scenario, ev: Evaluation) -> None:
 
 
 def probabilities(sc: Scenario, ev: Evaluation) -> None:
-    chart(probability_bars(sc.classes, ev.probs, sc.target, STYLE), "pg_probs")
+    chart(probability_bars(sc.classes, ev.probs, sc.target, style()), "pg_probs")
 
 
 def curve(sc: Scenario, ev: Evaluation) -> None:
-    chart(loss_curve(sc.target_name, ev.p_true, sc.unit, STYLE), "pg_loss_curve")
+    chart(loss_curve(sc.target_name, ev.p_true, sc.unit, style()), "pg_loss_curve")
 
 
 def gradient_chart(sc: Scenario, ev: Evaluation) -> None:
-    chart(gradient_bars(sc.classes, ev.grad, sc.target, STYLE), "pg_grad")
+    chart(gradient_bars(sc.classes, ev.grad, sc.target, style()), "pg_grad")
 
 
 # What a drag re-sends many times a second is plain HTML (st.html: escaped here,

@@ -12,6 +12,7 @@ from typing import cast
 import streamlit as st
 
 from core.state import PARAMS, Scenario, unknown_params
+from ui import present
 
 KEY = "scenario"
 NOTICES = "pg_notices"
@@ -31,7 +32,8 @@ def current(page_params: frozenset[str] = frozenset()) -> Scenario:
         params = query()
         scenario, problems = Scenario.from_query(params)
         st.session_state[KEY] = scenario
-        st.session_state[NOTICES] = problems + unknown_params(params, PARAMS | page_params)
+        known = PARAMS | page_params | {present.PARAM}
+        st.session_state[NOTICES] = [*st.session_state.get(NOTICES, []), *problems, *unknown_params(params, known)]
     return cast(Scenario, st.session_state[KEY])
 
 
@@ -56,6 +58,7 @@ def sync_url(scenario: Scenario, extra: dict[str, str] | None = None) -> None:
 
 
 def sync_page_url(wanted: dict[str, str]) -> None:
-    """Make the URL's query exactly ``wanted``, if it differs (for a page whose state is not the scenario)."""
+    """Make the URL's query exactly ``wanted`` (and presentation mode), if it differs."""
+    wanted = {**wanted, **present.url_value()}
     if query() != {k: [v] for k, v in wanted.items()}:
         st.query_params.from_dict(wanted)

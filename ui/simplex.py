@@ -18,12 +18,12 @@ from core.figures import simplex_chart
 from core.simplex import contour_levels, simplex_view
 from core.state import MAX_CLASSES, Scenario
 from core.text import fmt
-from ui import controls
+from ui import controls, present
 from ui.chart import chart
 from ui.deep_dive import PageParams
 from ui.learning import LR_OPTIONS, nearest_lr
+from ui.present import style
 from ui.text import md_escape
-from ui.theme import STYLE
 
 PARAMS = PageParams(
     {
@@ -53,7 +53,7 @@ def body(sc: Scenario) -> None:
     )
     st.session_state["sx_b"], st.session_state["sx_c"] = view.classes[1], view.classes[2]
     names = [sc.classes[i] for i in view.classes]
-    pad, graph, facts = st.columns([1, 2.3, 1.1], gap="large")
+    pad, graph, facts = st.columns([1.3, 2.3, 1.2] if present.active() else [1, 2.3, 1.1], gap="large")
     with pad:
         controls.logits(sc)
         st.select_slider(
@@ -71,10 +71,15 @@ def body(sc: Scenario) -> None:
                     help="The true class is always the top corner.",
                 )
     with graph:
-        chart(simplex_chart(names, view, sc.temperature, contour_levels(sc.unit), sc.unit, STYLE), "sx_simplex")
+        chart(simplex_chart(names, view, sc.temperature, contour_levels(sc.unit), sc.unit, style()), "sx_simplex")
     with facts:
         shown = in_unit(view.loss_shown, sc.unit)
-        st.metric(f"Cross-entropy on the triangle ({md_escape(names[0])} true)", f"{fmt(shown)} {sc.unit}", border=True)
+        st.metric(
+            "Loss on the triangle",
+            f"{fmt(shown)} {sc.unit}",
+            help=f"Cross-entropy −log p({md_escape(names[0])}) of the point shown.",
+            border=True,
+        )
         st.markdown("\n".join(f"- p({md_escape(n)}) = {fmt(float(v))}" for n, v in zip(names, view.now, strict=True)))
         if sc.n_classes > 3:
             rest = [md_escape(sc.classes[i]) for i in range(sc.n_classes) if i not in view.classes]
@@ -86,6 +91,8 @@ def body(sc: Scenario) -> None:
                 "three classes' share.",
                 icon=":material/info:",
             )
+        if present.active():  # fewer words on a projector
+            return
         st.markdown(
             "**Reading the triangle.** Each corner is a certain prediction; the centre is uniform. "
             f"The shaded bands are lines of equal loss: cross-entropy only looks at p({md_escape(names[0])}), "

@@ -27,7 +27,7 @@ from core.state import Scenario
 from core.text import fmt
 from ui.chart import chart
 from ui.deep_dive import PageParams
-from ui.theme import STYLE
+from ui.present import style
 
 T_OPTIONS = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-20, 21))
 """0.01 to 100, ten steps a decade: 0.01, 0.0126, 0.0158, ... 63.1, 79.4, 100."""
@@ -71,7 +71,7 @@ def temperature(sc: Scenario) -> None:
     p = softmax(sc.logits, temperature=t)
     graph, facts = st.columns([3, 2], gap="large")
     with graph:
-        chart(temperature_curves(sc.classes, sc.logits, sc.target, t, STYLE), "sm_temperature_chart")
+        chart(temperature_curves(sc.classes, sc.logits, sc.target, t, style()), "sm_temperature_chart")
     with facts:
         h = entropy_bits(p)
         st.metric("Entropy of p", f"{fmt(h)} bits", help="How spread out p is: 0 when one class has it all.")
@@ -96,7 +96,9 @@ def shift_and_scale(sc: Scenario) -> None:
         c = float(st.slider("Add c to every logit", -20.0, 20.0, step=0.5, key="sm_shift"))
         before, after = softmax(z), softmax(z + c)
         chart(
-            transform_bars(sc.classes, before, after, ("softmax(z)", f"softmax(z + {c:g})"), sc.target, STYLE, "shift"),
+            transform_bars(
+                sc.classes, before, after, ("softmax(z)", f"softmax(z + {c:g})"), sc.target, style(), "shift"
+            ),
             "sm_shift_chart",
         )
         same = float(np.max(np.abs(before - after)))
@@ -110,7 +112,7 @@ def shift_and_scale(sc: Scenario) -> None:
         scaled = softmax(k * z)
         chart(
             transform_bars(
-                sc.classes, softmax(z), scaled, ("softmax(z)", f"softmax({k:g} · z)"), sc.target, STYLE, "scale"
+                sc.classes, softmax(z), scaled, ("softmax(z)", f"softmax({k:g} · z)"), sc.target, style(), "scale"
             ),
             "sm_scale_chart",
         )
@@ -172,7 +174,7 @@ def two_classes(sc: Scenario) -> None:
         st.info("Pick two different classes.")
         return
     z1, z2 = sc.logits[a], sc.logits[b]
-    chart(sigmoid_chart(sc.classes[a], sc.classes[b], z1, z2, STYLE), "sm_sigmoid_chart")
+    chart(sigmoid_chart(sc.classes[a], sc.classes[b], z1, z2, style()), "sm_sigmoid_chart")
     p = float(softmax([z1, z2])[0])
     st.html(
         f'<p class="explain">softmax({fmt(z1)}, {fmt(z2)}) for <b>{html.escape(sc.classes[a])}</b> = '
@@ -187,7 +189,7 @@ def jacobian_section(sc: Scenario) -> None:
     j = jacobian(p)
     graph, words = st.columns([3, 2], gap="large")
     with graph:
-        chart(jacobian_heatmap(sc.classes, j, sc.target, STYLE), "sm_jacobian_chart")
+        chart(jacobian_heatmap(sc.classes, j, sc.target, style()), "sm_jacobian_chart")
     with words:
         i = int(np.argmax(p))
         st.html(

@@ -31,6 +31,8 @@ CSS = """
 <style>
 /* Streamlit leaves room for a tall header; a projector needs that space for content. */
 [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 2rem; }
+/* "Copy link" (ui/share.py) sits in the top bar, beside Streamlit's menu, on every page. */
+.st-key-copy_link { position: fixed; top: 0.55rem; right: 3.75rem; z-index: 999991; width: auto !important; }
 /* The worked example (ui/results.py builds it as plain HTML). */
 .explain { margin: 0.25rem 0 0.5rem; line-height: 1.5; }
 table.steps { border-collapse: collapse; font-size: 1.05rem; font-variant-numeric: tabular-nums; }

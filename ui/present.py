@@ -1,0 +1,73 @@
+"""Presentation mode: larger type, thicker lines, fewer words, higher contrast, for a projector.
+
+Turned on by ``?present=1`` on any page or by the sidebar toggle. It lives in the
+session (so it survives page switches) and in every page's URL (so a shared link
+opens in the same mode). Charts take :data:`PRESENT_STYLE` instead of
+``ui.theme.STYLE``; the page takes :data:`CSS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from core.figures import FigureStyle
+from ui.theme import STYLE
+
+PARAM = "present"
+KEY = "present"
+SCALE = 1.35
+"""Text is 1.35 times its usual size (the root font size; Streamlit sizes text in rem)."""
+PRESENT_STYLE = replace(
+    STYLE, font_size=round(STYLE.font_size * SCALE), line_width=STYLE.line_width * 1.7, height=round(STYLE.height * 1.2)
+)
+CSS = f"""
+<style>
+html {{ font-size: {18 * SCALE:.1f}px !important; }}
+/* fewer words: captions and helper notes go; the numbers and charts stay */
+[data-testid="stCaptionContainer"] {{ display: none !important; }}
+/* higher contrast: black text, firmer borders */
+[data-testid="stMain"], [data-testid="stMain"] p, [data-testid="stMetricLabel"] p,
+[data-testid="stWidgetLabel"] p {{ color: #000000 !important; }}
+[data-testid="stMetric"] {{ border: 2px solid #000000 !important; }}
+table.steps th, table.steps td {{ border-bottom: 2px solid #000000 !important; }}
+/* big numbers in narrow columns wrap instead of ending in "…" */
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+</style>
+"""
+
+
+def init(query: dict[str, list[str]]) -> list[str]:
+    """Read ``present`` from the URL on a session's first run; return a problem for a bad value."""
+    if KEY in st.session_state:
+        return []
+    values = query.get(PARAM, [])
+    raw = values[-1].strip().lower() if values else "0"
+    on = raw in ("1", "true", "yes", "on")
+    st.session_state[KEY] = on
+    if not on and raw not in ("0", "false", "no", "off", ""):
+        return [f"URL parameter 'present' must be 1 or 0, got {raw[:20]!r}; presentation mode stays off."]
+    return []
+
+
+def active() -> bool:
+    return bool(st.session_state.get(KEY, False))
+
+
+def toggle() -> None:
+    st.toggle(
+        "Presentation mode",
+        key=KEY,
+        help="Larger type, thicker lines, fewer words and higher contrast for a projector. Also ?present=1.",
+    )
+
+
+def style() -> FigureStyle:
+    """The chart style for this session."""
+    return PRESENT_STYLE if active() else STYLE
+
+
+def url_value() -> dict[str, str]:
+    return {PARAM: "1"} if active() else {}
