@@ -83,7 +83,6 @@ def buttons(name: str, last: int, *, stride: int = 1, noun: str = "step") -> Non
             "Play",
             key=f"{name}_play",
             icon=":material/play_arrow:",
-            type="primary",
             on_click=_play,
             args=(name, last),
             help=f"Animate up to {noun} {last}; it stops by itself.",

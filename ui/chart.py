@@ -21,7 +21,7 @@ from typing import Any
 import plotly
 import streamlit as st
 
-from core.figures import Chart
+from core.figures import Chart, chart_tables
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PLOTLY_JS = STATIC / "plotly.min.js"
@@ -48,13 +48,32 @@ ensure_plotly_js()
 
 _chart = st.components.v2.component(
     "softmax_explorer.chart",
-    html='<div class="explorer-chart"></div>',
-    css=".explorer-chart { width: 100%; min-height: 2rem; }",
+    html=(
+        '<div class="explorer-chart"></div>'
+        '<details class="explorer-numbers"><summary>Show the numbers</summary><div class="tables"></div></details>'
+    ),
+    css=(
+        ".explorer-chart { width: 100%; min-height: 2rem; }"
+        ".explorer-numbers { font-size: 0.85rem; margin: 0.1rem 0 0.4rem; }"
+        ".explorer-numbers summary { cursor: pointer; width: fit-content; }"
+        ".explorer-numbers summary:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }"
+        ".explorer-numbers .tables { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; margin-top: 0.4rem; }"
+        ".explorer-numbers table { border-collapse: collapse; font-variant-numeric: tabular-nums; }"
+        ".explorer-numbers caption { text-align: left; font-weight: 600; }"
+        ".explorer-numbers th, .explorer-numbers td { padding: 0.1rem 0.6rem; text-align: right;"
+        " border-bottom: 1px solid rgba(128,128,128,0.3); }"
+        ".explorer-numbers th:first-child, .explorer-numbers td:first-child { text-align: left; }"
+    ),
     js=(Path(__file__).with_name("chart.js")).read_text(encoding="utf-8"),
     isolate_styles=False,  # Plotly styles its toolbar and hover labels from document.head
 )
 
 
 def chart(c: Chart, key: str) -> None:
-    """Show ``c`` under ``key``; later calls with the same key update it in place."""
-    _chart(key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG}, height=int(c.spec["layout"]["height"]))
+    """Show ``c`` under ``key``; later calls with the same key update it in place.
+
+    Below the chart, "Show the numbers" opens the numbers it draws as tables
+    (:func:`core.figures.chart_tables`); the chart itself is a figure labelled by
+    ``c.alt``.
+    """
+    _chart(key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG, "tables": chart_tables(c)})

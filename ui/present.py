@@ -27,11 +27,11 @@ CSS = f"""
 html {{ font-size: {18 * SCALE:.1f}px !important; }}
 /* fewer words: captions and helper notes go; the numbers and charts stay */
 [data-testid="stCaptionContainer"] {{ display: none !important; }}
-/* higher contrast: black text, firmer borders */
-[data-testid="stMain"], [data-testid="stMain"] p, [data-testid="stMetricLabel"] p,
-[data-testid="stWidgetLabel"] p {{ color: #000000 !important; }}
-[data-testid="stMetric"] {{ border: 2px solid #000000 !important; }}
-table.steps th, table.steps td {{ border-bottom: 2px solid #000000 !important; }}
+/* higher contrast, in the light theme and the dark one: full-strength text, firmer borders */
+[data-testid="stMain"] p, [data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p {{
+  opacity: 1 !important; font-weight: 500; }}
+[data-testid="stMetric"] {{ border: 2px solid currentColor !important; }}
+table.steps th, table.steps td {{ border-bottom: 2px solid currentColor !important; }}
 /* big numbers in narrow columns wrap instead of ending in "…" */
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}

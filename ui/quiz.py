@@ -168,7 +168,6 @@ def show_question(q: Question) -> None:
         st.button(
             "Check my answer",
             key=f"{key}_check",
-            type="primary",
             icon=":material/check:",
             on_click=_submit,
             args=(q, key),
@@ -194,13 +193,12 @@ def reveal(q: Question, g: Grade) -> None:
         row.button(
             "Next question",
             key="qz_next",
-            type="primary",
             icon=":material/arrow_forward:",
             on_click=_go,
             args=(q.n + 1,),
         )
     else:
-        row.button("See my score", key="qz_finish", type="primary", icon=":material/flag:", on_click=_go, args=(ROUND,))
+        row.button("See my score", key="qz_finish", icon=":material/flag:", on_click=_go, args=(ROUND,))
 
 
 def summary(seed: int) -> None:
@@ -210,7 +208,7 @@ def summary(seed: int) -> None:
         st.caption(f"{ROUND - answered} question(s) were skipped.")
     row = st.container(horizontal=True, gap="small")
     row.button("Try this quiz again", key="qz_retry", icon=":material/replay:", on_click=_retry, args=(seed,))
-    row.button("New quiz", key="qz_new", type="primary", icon=":material/casino:", on_click=_new_quiz)
+    row.button("New quiz", key="qz_new", icon=":material/casino:", on_click=_new_quiz)
 
 
 def navigation(seed: int, n: int) -> None:

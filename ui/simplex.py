@@ -98,5 +98,5 @@ def body(sc: Scenario) -> None:
             f"The shaded bands are lines of equal loss: cross-entropy only looks at p({md_escape(names[0])}), "
             "so they run parallel to the bottom edge.\n\n"
             "The **dashed blue path** is p as the temperature goes from 0.01 (a corner) to 100 (the centre). "
-            "The **black path** is gradient descent on the logits: it heads for the top corner."
+            "The **solid path** with triangles is gradient descent on the logits: it heads for the top corner."
         )

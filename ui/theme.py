@@ -31,6 +31,9 @@ CSS = """
 <style>
 /* Streamlit leaves room for a tall header; a projector needs that space for content. */
 [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 2rem; }
+/* Captions: Streamlit's faded grey (#828180) is below WCAG AA contrast (3.9:1); the text colour at
+   88 % opacity passes in the light theme and the dark one. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: inherit !important; opacity: 0.88; }
 /* "Copy link" (ui/share.py) sits in the top bar, beside Streamlit's menu, on every page. */
 .st-key-copy_link { position: fixed; top: 0.55rem; right: 3.75rem; z-index: 999991; width: auto !important; }
 /* The worked example (ui/results.py builds it as plain HTML). */

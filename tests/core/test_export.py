@@ -62,7 +62,7 @@ def test_the_python_script_runs_alone_and_prints_the_same_numbers(sc: Scenario) 
     p, loss, grad = expected(sc)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(python_script(sc), {})  # noqa: S102 - our own generated script, checked here
+        exec(python_script(sc), {})
     text = out.getvalue()
     found = re.search(r"cross-entropy = ([0-9.]+) nats", text)
     assert found
