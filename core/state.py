@@ -32,6 +32,7 @@ __all__ = [
     "format_number",
     "parse_number",
     "read_number",
+    "read_numbers",
     "unknown_params",
 ]
 
@@ -283,6 +284,33 @@ def read_number(params: QueryParams, key: str, bounds: tuple[float, float], defa
     except ValueError as exc:
         return default, [f"'{key}' ignored ({exc}); using {format_number(default)}."]
     return value, []
+
+
+def read_numbers(
+    params: QueryParams, key: str, count: int, bounds: tuple[float, float]
+) -> tuple[tuple[float, ...] | None, list[str]]:
+    """``count`` comma-separated numbers within ``bounds``: ``(values, [])``, or ``(None, [problem])``.
+
+    Absent means ``(None, [])``; never raises.
+    """
+    raw = params.get(key)
+    if raw is None:
+        return None, []
+    text = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
+    lo, hi = bounds
+    try:
+        if len(text) > MAX_PARAM_LENGTH:
+            raise ValueError(f"longer than {MAX_PARAM_LENGTH} characters")
+        parts = text.split(",")
+        if len(parts) != count:
+            raise ValueError(f"{len(parts)} values for {count} classes")
+        values = tuple(parse_number(t, name=key) for t in parts)
+        bad = next((v for v in values if not lo <= v <= hi), None)
+        if bad is not None:
+            raise ValueError(f"{format_number(bad)} is outside {format_number(lo)} to {format_number(hi)}")
+    except ValueError as exc:
+        return None, [f"'{key}' ignored ({exc})."]
+    return values, []
 
 
 def _quote(text: str, limit: int = 40) -> str:

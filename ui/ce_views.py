@@ -3,8 +3,12 @@
 Page parameters (in the URL beside the shared scenario; each widget key is the
 parameter's name):
 
-``ce_gamma``  focal loss gamma, 0 to 5 (default 2)
-``ce_eps``    label smoothing epsilon, 0 to 1 (default 0.1)
+``ce_gamma``      focal loss gamma, 0 to 5 (default 2)
+``ce_eps``        label smoothing epsilon, 0 to 1 (default 0.1)
+``ce_target``     a typed target distribution, one number per class (absent: the smoothed true class)
+``ce_weights``    class weights for the batch, one number per class (absent: no weights)
+``ce_fw_smooth``  ``1``: the framework code uses the smoothing ε
+``ce_batch``      the batch, rows ``z1,...,zC,class`` separated by ``;`` (absent: the default rows)
 """
 
 from __future__ import annotations
@@ -15,18 +19,73 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from core.ce_views import curves_over_p, framework_values, information
+from core.ce_views import curves_over_p, framework_values, information, read_batch, write_batch
 from core.explain import in_unit
 from core.figures import gradient_bars, gradient_curves, information_bar, loss_curves, transform_bars
 from core.losses import cross_entropy, cross_entropy_grad, smoothed_target
 from core.softmax import softmax
-from core.state import Scenario, format_number
+from core.state import Scenario, format_number, read_numbers
 from core.text import fmt
+from ui import scenario as state
 from ui.chart import chart
 from ui.deep_dive import PageParams
 from ui.present import style
 
-PARAMS = PageParams({"ce_gamma": ((0.0, 5.0), 2.0), "ce_eps": ((0.0, 1.0), 0.1)})
+BATCH_ROWS = "ce_batch_rows"
+"""the batch's starting rows (from the URL, else the defaults), kept for the session"""
+BATCH_NOW = "ce_batch_now"
+"""the batch's complete rows as edited, for the URL"""
+
+
+def _read_extra(query: dict[str, list[str]]) -> list[str]:
+    """The list and table parameters, on a session's first visit."""
+    sc = state.current()
+    problems: list[str] = []
+    y, p = read_numbers(query, "ce_target", sc.n_classes, (0.0, 1.0))
+    problems += p
+    if y is not None:
+        st.session_state["ce_custom"] = True
+        for i, v in enumerate(y):
+            st.session_state[f"ce_y_{i}"] = v
+    w, p = read_numbers(query, "ce_weights", sc.n_classes, (0.0, 100.0))
+    problems += p
+    if w is not None:
+        st.session_state["ce_use_weights"] = True
+        for i, v in enumerate(w):
+            st.session_state[f"ce_w_{i}"] = v
+    if query.get("ce_fw_smooth"):
+        flag = query["ce_fw_smooth"][-1]
+        if flag in ("0", "1"):
+            st.session_state["ce_fw_smooth"] = flag == "1"
+        else:
+            problems.append(f"'ce_fw_smooth' ignored ({flag[:20]!r} is not 0 or 1).")
+    rows, p = read_batch(query, "ce_batch", sc.classes)
+    problems += p
+    if rows is not None:
+        st.session_state[BATCH_ROWS] = (sc.classes, rows)
+    return problems
+
+
+def _write_extra() -> dict[str, str]:
+    sc = state.current()
+    out: dict[str, str] = {}
+    n = sc.n_classes
+    if st.session_state.get("ce_custom"):
+        out["ce_target"] = ",".join(format_number(float(st.session_state.get(f"ce_y_{i}") or 0.0)) for i in range(n))
+    if st.session_state.get("ce_use_weights"):
+        out["ce_weights"] = ",".join(format_number(float(st.session_state.get(f"ce_w_{i}", 1.0))) for i in range(n))
+    if st.session_state.get("ce_fw_smooth"):
+        out["ce_fw_smooth"] = "1"
+    now = st.session_state.get(BATCH_NOW)
+    if now is not None and now[0] == sc.classes and now[1] != _default_rows(sc):
+        out["ce_batch"] = write_batch(now[1], sc.classes)
+    return out
+
+
+PARAMS = PageParams(
+    {"ce_gamma": ((0.0, 5.0), 2.0), "ce_eps": ((0.0, 1.0), 0.1)},
+    extra=(frozenset({"ce_target", "ce_weights", "ce_fw_smooth", "ce_batch"}), _read_extra, _write_extra),
+)
 P_GRID = np.unique(np.concatenate([np.geomspace(1e-3, 0.05, 40), np.linspace(0.05, 0.999, 80)]))
 
 
@@ -133,14 +192,27 @@ def information_section(sc: Scenario) -> None:
     )
 
 
-def _default_batch(sc: Scenario) -> list[dict[str, Any]]:
+def _weight_key(i: int) -> str:
+    """The weight widget's key, its value defaulting to 1 (set here, not by ``value=``: the URL may set it too)."""
+    st.session_state.setdefault(f"ce_w_{i}", 1.0)
+    return f"ce_w_{i}"
+
+
+def _default_rows(sc: Scenario) -> list[tuple[tuple[float, ...], int]]:
     rows = [
-        list(sc.logits),
-        [3.0 if i == sc.target else 0.0 for i in range(sc.n_classes)],
-        [3.0 if i == (sc.target + 1) % sc.n_classes else 0.0 for i in range(sc.n_classes)],
-        [0.0] * sc.n_classes,
+        tuple(sc.logits),
+        tuple(3.0 if i == sc.target else 0.0 for i in range(sc.n_classes)),
+        tuple(3.0 if i == (sc.target + 1) % sc.n_classes else 0.0 for i in range(sc.n_classes)),
+        (0.0,) * sc.n_classes,
     ]
-    return [{**{c: float(v) for c, v in zip(sc.classes, r, strict=True)}, "target": sc.target_name} for r in rows]
+    return [(tuple(float(v) for v in r), sc.target) for r in rows]
+
+
+def _default_batch(sc: Scenario) -> list[dict[str, Any]]:
+    """The editor's starting rows: from the URL when it gave some for these classes, else the defaults."""
+    start = st.session_state.get(BATCH_ROWS)
+    rows = start[1] if start is not None and start[0] == sc.classes else _default_rows(sc)
+    return [{**{c: float(v) for c, v in zip(sc.classes, z, strict=True)}, "target": sc.classes[t]} for z, t in rows]
 
 
 def batch(sc: Scenario) -> None:
@@ -161,6 +233,7 @@ def batch(sc: Scenario) -> None:
         t.append(sc.classes.index(r["target"]))
     if skipped:
         st.warning(f"Rows {', '.join(map(str, skipped))} skipped: every cell needs a finite number and a class.")
+    st.session_state[BATCH_NOW] = (sc.classes, [(tuple(r), k) for r, k in zip(z, t, strict=True)])
     if not z:
         st.info("Add at least one complete row.")
         return
@@ -171,7 +244,7 @@ def batch(sc: Scenario) -> None:
         wcols = st.columns(sc.n_classes)
         w = np.array(
             [
-                c.number_input(f"weight of {name}", 0.0, 100.0, 1.0, 0.5, key=f"ce_w_{i}")
+                c.number_input(f"weight of {name}", 0.0, 100.0, step=0.5, key=_weight_key(i))
                 for i, (c, name) in enumerate(zip(wcols, sc.classes, strict=True))
             ]
         )

@@ -22,14 +22,21 @@ from ui.text import md_escape
 
 @dataclass(frozen=True)
 class PageParams:
-    """``{name: ((low, high), default)}``, with an optional snapping function per name."""
+    """``{name: ((low, high), default)}``, with an optional snapping function per name.
+
+    Parameters that are not one number (lists, tables) come as ``extra``: their
+    names, a reader run once per session (returns problems) and a writer.
+    """
 
     spec: dict[str, tuple[tuple[float, float], float]]
     snap: dict[str, Callable[[float], float]] = field(default_factory=dict)
+    extra: tuple[frozenset[str], Callable[[dict[str, list[str]]], list[str]], Callable[[], dict[str, str]]] | None = (
+        None
+    )
 
     @property
     def names(self) -> frozenset[str]:
-        return frozenset(self.spec)
+        return frozenset(self.spec) | (self.extra[0] if self.extra else frozenset())
 
     def init_from_url(self, query: dict[str, list[str]]) -> list[str]:
         """Put the URL's values into the widgets' state (first visit only); return problems."""
@@ -40,10 +47,15 @@ class PageParams:
             value, problem = read_number(query, key, bounds, default)
             problems += problem
             st.session_state[key] = self.snap.get(key, lambda v: v)(value)
+        flag = f"url_read_{min(self.extra[0])}" if self.extra else ""
+        if self.extra and flag not in st.session_state:
+            st.session_state[flag] = True
+            problems += self.extra[1](query)
         return problems
 
     def url_values(self) -> dict[str, str]:
-        return {k: format_number(float(st.session_state[k])) for k in self.spec}
+        values = {k: format_number(float(st.session_state[k])) for k in self.spec}
+        return {**values, **(self.extra[2]() if self.extra else {})}
 
 
 def page(

@@ -34,6 +34,9 @@ CSS = """
 /* Captions: Streamlit's faded grey (#828180) is below WCAG AA contrast (3.9:1); the text colour at
    88 % opacity passes in the light theme and the dark one. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: inherit !important; opacity: 0.88; }
+/* A visible keyboard focus on everything, including the page links of the top bar. */
+a:focus-visible, summary:focus-visible, [role="tab"]:focus-visible {
+  outline: 3px solid #0072B2 !important; outline-offset: 2px; }
 /* "Copy link" (ui/share.py) sits in the top bar, beside Streamlit's menu, on every page. */
 .st-key-copy_link { position: fixed; top: 0.55rem; right: 3.75rem; z-index: 999991; width: auto !important; }
 /* The worked example (ui/results.py builds it as plain HTML). */

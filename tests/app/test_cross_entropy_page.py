@@ -107,6 +107,9 @@ def test_batch_edits_and_incomplete_rows() -> None:
     losses = [ce([9.0, 1.0, 0.1], 1), ce([0.0, 0.0, 0.0], 1)]
     assert f"mean = {sum(losses) / 2:.4f} nats" in html_text(at)
     assert any("Rows 3 skipped" in w.value for w in at.warning)
+    assert url(at)["ce_batch"] == "9,1,0.1,dog;0,0,0,dog"  # the complete rows, in the URL
+    again = open_ce({"ce_eps": "0", "ce_batch": url(at)["ce_batch"]})
+    assert f"mean = {sum(losses) / 2:.4f} nats" in html_text(again)
 
 
 def test_typed_target_distribution_drives_loss_gradient_and_information() -> None:
@@ -125,4 +128,48 @@ def test_typed_target_distribution_drives_loss_gradient_and_information() -> Non
     assert any(f"{h:.4f}" in h_el.value for h_el in at.html)  # the information tab: H(y)
     at.number_input(key="ce_y_0").set_value(0.7).run()  # now they sum to 1.5
     assert any("sum to 1.5000, not 1" in w.value for w in at.warning)
+    assert not at.exception
+
+
+def test_the_whole_page_state_round_trips_through_the_url() -> None:
+    query = {
+        "ce_target": "0.5,0.3,0.2",
+        "ce_weights": "1,2,0.5",
+        "ce_fw_smooth": "1",
+        "ce_batch": "2,1,0.1,dog;0,0,3,rabbit;1,1,1,cat",
+    }
+    at = open_ce(query)
+    assert not at.warning
+    assert at.toggle(key="ce_custom").value is True
+    assert [at.number_input(key=f"ce_y_{i}").value for i in range(3)] == [0.5, 0.3, 0.2]
+    assert at.toggle(key="ce_use_weights").value is True
+    assert [at.number_input(key=f"ce_w_{i}").value for i in range(3)] == [1.0, 2.0, 0.5]
+    assert at.toggle(key="ce_fw_smooth").value is True
+    rows = [([2.0, 1.0, 0.1], 1), ([0.0, 0.0, 3.0], 2), ([1.0, 1.0, 1.0], 0)]
+    text = html_text(at)
+    mean = sum(ce(z, t) for z, t in rows) / 3
+    assert f"mean = {mean:.4f} nats" in text
+    w = [1.0, 2.0, 0.5]
+    wmean = sum(w[t] * ce(z, t) for z, t in rows) / sum(w[t] for _, t in rows)
+    assert f"weighted mean = {wmean:.4f} nats" in text
+    for k, v in query.items():
+        assert url(at)[k] == v  # written back exactly
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [
+        ("ce_target", "0.5,0.5"),
+        ("ce_target", "0.5,x,0.5"),
+        ("ce_weights", "1,2,-1"),
+        ("ce_fw_smooth", "yes"),
+        ("ce_batch", "1,2,dog"),
+        ("ce_batch", "1,2,3,wolf"),
+        ("ce_batch", ";".join(["1,2,3,dog"] * 51)),
+    ],
+)
+def test_bad_list_parameters_are_named_and_the_page_keeps_its_defaults(param: str, value: str) -> None:
+    at = open_ce({param: value})
+    assert any(f"'{param}'" in plain(w.value) for w in at.warning)
+    assert param not in url(at)
     assert not at.exception

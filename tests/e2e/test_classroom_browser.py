@@ -175,3 +175,31 @@ def test_the_quiz_end_to_end_and_the_same_questions_for_the_same_seed(browser: B
         context.close()
     assert prompts[0] == prompts[1]
     assert prompts[0][0] != prompts[0][1]
+
+
+def test_every_control_on_the_playground_shows_a_visible_keyboard_focus(page: Page, app_url: str) -> None:
+    _open(page, app_url + "/")
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.mouse.click(5, 500)
+    seen: list[list[Any]] = []
+    for _ in range(45):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                """() => {
+                  let e = document.activeElement;
+                  while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;
+                  const r = e.getBoundingClientRect(), cs = getComputedStyle(e);
+                  const onScreen = r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth;
+                  const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1;
+                  const ring = outline || cs.boxShadow !== 'none';
+                  const name = (e.getAttribute('aria-label') || e.innerText || e.type || '').trim().slice(0, 40);
+                  return [e.tagName, name, onScreen, ring];
+                }"""
+            )
+        )
+    controls = [s for s in seen if s[2] and s[0] not in ("BODY", "MAIN")]
+    names = {s[1] for s in controls}
+    assert {"Copy link", "Exact logit of cat", "Show the numbers", "Temperature T"} <= names
+    assert any(s[0] == "A" and "Softmax" in s[1] for s in controls)  # the page links
+    assert [s for s in controls if not s[3]] == []
