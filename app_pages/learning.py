@@ -7,7 +7,10 @@ from ui import scenario as state
 from ui.text import md_escape
 
 sc = state.current(learning.PARAMS.names)
+first = "lg_epoch" not in st.session_state
 problems = learning.PARAMS.init_from_url(state.query())
+if first and "lg_epoch" in state.query():
+    problems += learning.epoch_problems()
 st.title("Learning: watch cross-entropy teach")
 st.caption(
     "Softmax and cross-entropy matter because their gradient tells a model which way to move. "

@@ -8,7 +8,7 @@ from ui import scenario as state
 from ui.text import md_escape
 
 params = quiz.params()
-state.current(params.names)  # names unknown URL parameters
+sc = state.current(params.names)  # the shared example rides along in the URL, as on every page
 problems = params.init_from_url(state.query())
 st.title("Quiz: predict, then reveal")
 st.caption(
@@ -25,4 +25,4 @@ else:
     quiz.show_question(question(seed, n))
 st.divider()
 quiz.navigation(seed, n)
-state.sync_page_url(params.url_values())
+state.sync_url(sc, params.url_values())

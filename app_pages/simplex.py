@@ -7,7 +7,10 @@ from ui import scenario as state
 from ui.text import md_escape
 
 sc = state.current(simplex.PARAMS.names)
+first = "sx_b" not in st.session_state
 problems = simplex.PARAMS.init_from_url(state.query())
+if first:
+    problems += simplex.corner_problems(sc)
 st.title("The probability simplex")
 st.caption(
     "Probabilities over three classes are three numbers that sum to 1: a point in a triangle. "

@@ -45,8 +45,13 @@ class PageParams:
             if key in st.session_state:
                 continue
             value, problem = read_number(query, key, bounds, default)
+            snapped = self.snap.get(key, lambda v: v)(value)
+            if not problem and float(snapped) != value:
+                problem = [
+                    f"'{key}' {format_number(value)} rounded to {format_number(float(snapped))}, a step of its control."
+                ]
             problems += problem
-            st.session_state[key] = self.snap.get(key, lambda v: v)(value)
+            st.session_state[key] = snapped
         flag = f"url_read_{min(self.extra[0])}" if self.extra else ""
         if self.extra and flag not in st.session_state:
             st.session_state[flag] = True

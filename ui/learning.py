@@ -77,6 +77,15 @@ PARAMS = PageParams(
 PLAYERS = ("lg_step", "lg_epoch")
 
 
+def epoch_problems() -> list[str]:
+    """An epoch asked for in the URL past the end of the training run is shown as the last one."""
+    epoch, epochs = int(st.session_state["lg_epoch"]), int(st.session_state["lg_epochs"])
+    if epoch <= epochs:
+        return []
+    st.session_state["lg_epoch"] = epochs
+    return [f"'lg_epoch' {epoch} is past the last epoch ({epochs}); showing epoch {epochs}."]
+
+
 def any_playing() -> bool:
     return any(animation.playing(p) for p in PLAYERS)
 

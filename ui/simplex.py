@@ -15,7 +15,8 @@ import streamlit as st
 
 from core.explain import in_unit
 from core.figures import simplex_chart
-from core.simplex import contour_levels, simplex_view
+from core.simplex import contour_levels, pick_three, simplex_view
+from core.softmax import softmax
 from core.state import MAX_CLASSES, Scenario
 from core.text import fmt
 from ui import controls, present
@@ -39,6 +40,18 @@ PARAMS = PageParams(
         "sx_c": round,
     },
 )
+
+
+def corner_problems(sc: Scenario) -> list[str]:
+    """Corners asked for in the URL that cannot be shown (the true class, no such class, twice)."""
+    wanted = [int(st.session_state[k]) for k in ("sx_b", "sx_c")]
+    shown = pick_three(softmax(sc.logits, temperature=sc.temperature), sc.target, wanted) if sc.n_classes >= 3 else ()
+    return [
+        f"'{key}' {w} cannot be a corner (the true class, a repeat, or no such class); showing "
+        f"{md_escape(sc.classes[shown[k + 1]])} instead."
+        for k, (key, w) in enumerate(zip(("sx_b", "sx_c"), wanted, strict=True))
+        if w != -1 and shown and shown[k + 1] != w
+    ]
 
 
 def body(sc: Scenario) -> None:

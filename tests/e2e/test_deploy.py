@@ -1,0 +1,125 @@
+"""deploy/serve.sh with 2 replicas behind nginx: sticky routes, websocket upgrades, a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from tests.e2e.server import ROOT, free_port
+
+SERVE = ROOT / "deploy" / "serve.sh"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[str, str]:
+    """(replica address, route cookie) of one request through the proxy."""
+    request = urllib.request.Request(url, headers={"Cookie": f"explorer_route={cookie}"} if cookie else {})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        route = r.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+        return r.headers["X-Explorer-Replica"], route
+
+
+@pytest.fixture(scope="module")
+def proxy() -> Iterator[tuple[str, subprocess.Popen[bytes], list[int]]]:
+    if NGINX is None:
+        pytest.fail("nginx is not installed: `make test` installs it (.ci/run does with apt-get)")
+    port, base = free_port(), free_port()
+    while any(_busy(base + i) for i in range(2)):
+        base = free_port()
+    proc = subprocess.Popen(
+        ["bash", str(SERVE), "--replicas", "2", "--port", str(port), "--base-port", str(base)],
+        env={**os.environ, "PYTHON": sys.executable, "NGINX": NGINX},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            _get(url + "/_stcore/health")
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                out = proc.stdout.read().decode() if proc.stdout else ""
+                raise RuntimeError(f"serve.sh did not come up: {out}") from None
+            time.sleep(0.2)  # polling a process we started: no event to await
+    try:
+        yield url, proc, [base, base + 1]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _busy(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_new_visitors_spread_over_both_replicas_and_each_stays_on_one(proxy: tuple[str, object, list[int]]) -> None:
+    url, _, ports = proxy
+    seen = {_get(url + "/")[0] for _ in range(30)}
+    assert seen == {f"127.0.0.1:{p}" for p in ports}
+    for _ in range(5):
+        cookie = uuid.uuid4().hex
+        replicas = {_get(url + "/", cookie)[0] for _ in range(6)}
+        assert len(replicas) == 1  # the page, its files, every later request: one process
+
+
+async def _session(ws_url: str, cookie: str) -> tuple[str, str]:
+    """Open the app's websocket with this route, run the page once; (replica, outcome)."""
+    async with websockets.connect(
+        ws_url, subprotocols=["streamlit"], additional_headers={"Cookie": f"explorer_route={cookie}"}, max_size=None
+    ) as ws:
+        replica = ws.response.headers["X-Explorer-Replica"]
+        msg = BackMsg()
+        msg.rerun_script.query_string = "classes=cat,dog,rabbit&logits=2,1,0.1&target=dog"
+        msg.rerun_script.page_script_hash = ""
+        await ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 30))
+            if fwd.WhichOneof("type") == "delta" and fwd.delta.new_element.WhichOneof("type") == "exception":
+                return replica, "exception"
+            if fwd.WhichOneof("type") == "script_finished":
+                return replica, "ok"
+
+
+def test_websockets_upgrade_through_nginx_and_reconnect_to_the_same_replica(
+    proxy: tuple[str, object, list[int]],
+) -> None:
+    url, _, _ = proxy
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    for _ in range(4):
+        cookie = uuid.uuid4().hex
+        page_replica, _ = _get(url + "/", cookie)
+        first = asyncio.run(_session(ws_url, cookie))
+        again = asyncio.run(_session(ws_url, cookie))  # a reconnect
+        assert first == (page_replica, "ok")
+        assert again == (page_replica, "ok")
+
+
+def test_sigterm_stops_nginx_and_every_replica(proxy: tuple[str, subprocess.Popen[bytes], list[int]]) -> None:
+    url, proc, ports = proxy
+    port = int(url.rsplit(":", 1)[1])
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)  # it exits (and would raise TimeoutExpired if it hung)
+    deadline = time.monotonic() + 20
+    while any(_busy(p) for p in [port, *ports]) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the processes release their ports as they exit
+    assert not any(_busy(p) for p in [port, *ports])
