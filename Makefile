@@ -22,7 +22,7 @@ run: $(VENV)/.runtime  ## start the app on http://localhost:$(PORT)
 dev: $(VENV)/.runtime  ## like run, reloading on file changes
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
-browser: $(VENV)/.dev  ## make sure a Chromium is there for the browser tests
+browser: $(VENV)/.dev  ## make sure Chromium (browser tests) and nginx (deploy test) are there
 	@$(PY) tests/e2e/browser.py --ensure
 
 test: $(VENV)/.dev browser lint  ## lint, then every test (core, app, browser)

@@ -18,10 +18,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import random
+import signal
 import socket
+import tempfile
 import time
+import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import websockets
@@ -31,13 +36,15 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.common import cpu_seconds, pct, rss_mb, table
 from tests.e2e.browser import LAUNCH_ARGS, find_chromium
-from tests.e2e.server import IDLE, serve
+from tests.e2e.server import IDLE, serve, serve_replicated
 
 SIZES = (50, 100, 200)
 SECONDS = 24.0
 PERIOD = 2.0
 TIMEOUT = 20.0
 VARIANTS = [("live pad", {}), ("st.slider reference", {"EXPLORER_CONTROLS": "slider"})]
+REPLICAS = 2
+"""deploy/serve.sh's replicated run: one replica per core of this 2-core machine"""
 
 
 # ---- recording what a browser sends -----------------------------------------------
@@ -135,7 +142,10 @@ async def _until_finished(ws: Any) -> str:
 async def student(ws_url: str, first: bytes, change: bytes, stats: Stats, stop: float, changes: int | None) -> None:
     rng = random.Random()
     try:
-        async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT) as ws:
+        route = {"Cookie": f"explorer_route={uuid.uuid4().hex}"}  # behind deploy/serve.sh: a browser's route
+        async with websockets.connect(
+            ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=TIMEOUT, additional_headers=route
+        ) as ws:
             await ws.send(first)
             if await _until_finished(ws) != "ok":
                 stats.error("exception on load")
@@ -170,33 +180,41 @@ async def classroom(ws_url: str, first: bytes, change: bytes, n: int, seconds: f
     return stats
 
 
+def _measure(name: str, url: str, proc: Any, sizes: tuple[int, ...]) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    first, change = record(url)
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    for n in sizes:
+        cpu0 = cpu_seconds(proc.pid)
+        stats = asyncio.run(classroom(ws_url, first, change, n, SECONDS))
+        cpu_per_change = (cpu_seconds(proc.pid) - cpu0) * 1000 / max(1, len(stats.latencies) + n)
+        lat = stats.latencies
+        errors = sum(stats.errors.values())
+        detail = ", ".join(f"{k}: {v}" for k, v in stats.errors.items()) or "-"
+        rows.append(
+            [
+                name,
+                n,
+                len(lat),
+                pct(lat, 50),
+                pct(lat, 95),
+                pct(lat, 99),
+                errors,
+                detail,
+                rss_mb(proc.pid),
+                cpu_per_change,
+            ]
+        )
+    return rows
+
+
 def run_classroom() -> str:
     rows: list[list[Any]] = []
     for name, env in VARIANTS:
         with serve(env) as (url, proc):
-            first, change = record(url)
-            ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-            for n in SIZES:
-                cpu0 = cpu_seconds(proc.pid)
-                stats = asyncio.run(classroom(ws_url, first, change, n, SECONDS))
-                cpu_per_change = (cpu_seconds(proc.pid) - cpu0) * 1000 / max(1, len(stats.latencies) + n)
-                lat = stats.latencies
-                errors = sum(stats.errors.values())
-                detail = ", ".join(f"{k}: {v}" for k, v in stats.errors.items()) or "-"
-                rows.append(
-                    [
-                        name,
-                        n,
-                        len(lat),
-                        pct(lat, 50),
-                        pct(lat, 95),
-                        pct(lat, 99),
-                        errors,
-                        detail,
-                        rss_mb(proc.pid),
-                        cpu_per_change,
-                    ]
-                )
+            rows += _measure(name, url, proc, SIZES)
+    with serve_replicated(REPLICAS) as (url, proc, _ports):
+        rows += _measure(f"live pad, {REPLICAS} replicas + nginx", url, proc, (100, 200))
     return table(
         f"3. Simulated classroom: N students, one logit change each ~{PERIOD:g} s for {SECONDS:g} s, ms",
         [
@@ -213,7 +231,9 @@ def run_classroom() -> str:
         ],
         rows,
         "Target for the live pad at N = 200: p95 <= 150 ms, 0 errors, RSS <= 300 MB. "
-        "Latency: send -> script_finished, measured by the simulated clients (same 2 cores as the server).",
+        "Latency: send -> script_finished, measured by the simulated clients (same 2 cores as the server). "
+        f"The replicated rows run deploy/serve.sh: {REPLICAS} Streamlit processes behind nginx, each student "
+        "with its own route cookie; their RSS and CPU are those of all replicas and nginx together.",
     )
 
 
@@ -228,34 +248,63 @@ async def _wave(ws_url: str, first: bytes, change: bytes) -> Stats:
     return stats
 
 
+HOOKS = Path(__file__).with_name("hooks")
+
+
+def traced_mb(pid: int, out: Path, seq: int) -> float:
+    """The server's traced Python heap now (tracemalloc), in MB: ask with SIGUSR1, read its answer."""
+    os.kill(pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if out.exists():
+            current, _peak, count = out.read_text().split()
+            if int(count) == seq:
+                return int(current) / 2**20
+        time.sleep(0.05)  # the server answers between two of its bytecodes
+    raise RuntimeError("the server did not report its tracemalloc numbers")
+
+
 def run_churn() -> str:
     rows: list[list[Any]] = []
     for gc_name, gc_flag in (("off (this project)", "false"), ("on (Streamlit default)", "true")):
         args = ("--runner.postScriptGC", gc_flag, "--server.disconnectedSessionTTL", str(TTL))
-        with serve({}, args) as (url, proc):
-            first, change = record(url)
-            ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-            after: list[float] = []
-            errors = 0
-            for _ in range(WAVES):
-                stats = asyncio.run(_wave(ws_url, first, change))
-                errors += sum(stats.errors.values())
-                time.sleep(TTL + 2.0)  # disconnected sessions are dropped after the TTL
-                after.append(rss_mb(proc.pid))
-            rows.append([gc_name, errors, after[0], after[len(after) // 2], after[-1], after[-1] - after[1]])
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "tracemalloc.txt"
+            env = {"EXPLORER_TRACEMALLOC": str(out), "PYTHONPATH": str(HOOKS)}
+            with serve(env, args) as (url, proc):
+                first, change = record(url)
+                ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+                rss: list[float] = []
+                heap: list[float] = []
+                errors = 0
+                for wave in range(WAVES):
+                    stats = asyncio.run(_wave(ws_url, first, change))
+                    errors += sum(stats.errors.values())
+                    time.sleep(TTL + 2.0)  # disconnected sessions are dropped after the TTL
+                    rss.append(rss_mb(proc.pid))
+                    heap.append(traced_mb(proc.pid, out, wave + 1))
+                mid = len(rss) // 2
+                rss_cells = [rss[0], rss[mid], rss[-1], rss[-1] - rss[1]]
+                heap_cells = [heap[0], heap[mid], heap[-1], heap[-1] - heap[1]]
+                rows.append([gc_name, errors, *rss_cells, *heap_cells])
     return table(
-        f"Session churn: {WAVES} waves of {WAVE_SIZE} sessions (load + 3 changes, then disconnect), server RSS in MB",
+        f"Session churn: {WAVES} waves of {WAVE_SIZE} sessions (load + 3 changes, then disconnect), MB",
         [
             "runner.postScriptGC",
             "errors",
-            "after wave 1",
-            f"after wave {WAVES // 2 + 1}",
-            f"after wave {WAVES}",
-            "growth, wave 2 -> last",
+            "RSS after wave 1",
+            f"RSS after wave {WAVES // 2 + 1}",
+            f"RSS after wave {WAVES}",
+            "RSS growth, wave 2 -> last",
+            "Python heap after wave 1",
+            f"heap after wave {WAVES // 2 + 1}",
+            f"heap after wave {WAVES}",
+            "heap growth, wave 2 -> last",
         ],
         rows,
         f"server.disconnectedSessionTTL = {TTL} s here so that closed sessions are released within the run "
-        "(the default keeps them 120 s for reconnects).",
+        "(the default keeps them 120 s for reconnects). Python heap: tracemalloc's traced memory in the server "
+        "(bench/hooks), which also makes the server slower and its RSS larger than in the classroom table.",
     )
 
 

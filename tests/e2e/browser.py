@@ -60,8 +60,22 @@ def ensure() -> str:
     return "playwright's chromium"
 
 
+def ensure_nginx() -> str:
+    """nginx for the deploy test (deploy/serve.sh): Debian's package, installed when missing and root."""
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
+    if found:
+        return found
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, env=env)
+        return shutil.which("nginx") or "/usr/sbin/nginx"
+    raise SystemExit("nginx is missing: install it (Debian: apt-get install nginx) for the deploy test")
+
+
 if __name__ == "__main__":
     if "--ensure" in sys.argv:
         print(f"browser tests use: {ensure()}")
+        print(f"deploy test uses: {ensure_nginx()}")
     else:
         print(find_chromium() or "no system chromium")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -82,3 +83,54 @@ def serve(
         except subprocess.TimeoutExpired:
             proc.kill()
         out.close()
+
+
+def port_busy(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextmanager
+def serve_replicated(
+    replicas: int, nginx: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes], list[int]]]:
+    """Run ``deploy/serve.sh`` (``replicas`` processes behind nginx) until the block ends.
+
+    Yields the proxy's URL, the script's process and the replicas' ports. The
+    script runs in its own process group; at the end it gets SIGTERM (it stops
+    nginx and the replicas itself), and SIGKILL if it has not exited in 30 s.
+    """
+    port = free_port()
+    base = free_port()
+    while any(port_busy(base + i) or base + i == port for i in range(replicas)):
+        base = free_port()
+    env = {**os.environ, "PYTHON": sys.executable, **({"NGINX": nginx} if nginx else {})}
+    log = open(ROOT / ".e2e-serve.log", "wb")  # noqa: SIM115 - kept open for the script's lifetime
+    proc = subprocess.Popen(
+        [
+            "bash",
+            str(ROOT / "deploy" / "serve.sh"),
+            "--replicas",
+            str(replicas),
+            "--port",
+            str(port),
+            "--base-port",
+            str(base),
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc, timeout=120)
+        yield url, proc, [base + i for i in range(replicas)]
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        log.close()

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import uuid
@@ -20,9 +17,8 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.server import ROOT, free_port
+from tests.e2e.server import port_busy, serve_replicated
 
-SERVE = ROOT / "deploy" / "serve.sh"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
@@ -38,37 +34,8 @@ def _get(url: str, cookie: str | None = None) -> tuple[str, str]:
 def proxy() -> Iterator[tuple[str, subprocess.Popen[bytes], list[int]]]:
     if NGINX is None:
         pytest.fail("nginx is not installed: `make test` installs it (.ci/run does with apt-get)")
-    port, base = free_port(), free_port()
-    while any(_busy(base + i) for i in range(2)):
-        base = free_port()
-    proc = subprocess.Popen(
-        ["bash", str(SERVE), "--replicas", "2", "--port", str(port), "--base-port", str(base)],
-        env={**os.environ, "PYTHON": sys.executable, "NGINX": NGINX},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            _get(url + "/_stcore/health")
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode() if proc.stdout else ""
-                raise RuntimeError(f"serve.sh did not come up: {out}") from None
-            time.sleep(0.2)  # polling a process we started: no event to await
-    try:
-        yield url, proc, [base, base + 1]
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-
-
-def _busy(port: int) -> bool:
-    with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+    with serve_replicated(2, NGINX) as running:
+        yield running
 
 
 def test_new_visitors_spread_over_both_replicas_and_each_stays_on_one(proxy: tuple[str, object, list[int]]) -> None:
@@ -120,6 +87,6 @@ def test_sigterm_stops_nginx_and_every_replica(proxy: tuple[str, subprocess.Pope
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)  # it exits (and would raise TimeoutExpired if it hung)
     deadline = time.monotonic() + 20
-    while any(_busy(p) for p in [port, *ports]) and time.monotonic() < deadline:
+    while any(port_busy(p) for p in [port, *ports]) and time.monotonic() < deadline:
         time.sleep(0.1)  # the processes release their ports as they exit
-    assert not any(_busy(p) for p in [port, *ports])
+    assert not any(port_busy(p) for p in [port, *ports])
