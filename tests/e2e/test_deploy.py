@@ -17,7 +17,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.server import port_busy, serve_replicated
+from tests.e2e.server import port_busy, run_async, serve_replicated
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
@@ -75,8 +75,8 @@ def test_websockets_upgrade_through_nginx_and_reconnect_to_the_same_replica(
     for _ in range(4):
         cookie = uuid.uuid4().hex
         page_replica, _ = _get(url + "/", cookie)
-        first = asyncio.run(_session(ws_url, cookie))
-        again = asyncio.run(_session(ws_url, cookie))  # a reconnect
+        first = run_async(_session(ws_url, cookie))
+        again = run_async(_session(ws_url, cookie))  # a reconnect
         assert first == (page_replica, "ok")
         assert again == (page_replica, "ok")
 

@@ -17,7 +17,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.server import start_app
+from tests.e2e.server import run_async, start_app
 
 RIGHT = f"{-math.log(math.exp(1) / (math.exp(2) + math.exp(1) + math.exp(0.1))):.4f} nats"
 
@@ -88,7 +88,7 @@ async def _attack(url: str) -> list[str]:
 
 
 def test_hostile_frames_never_stop_another_session(server: str) -> None:
-    outcomes = asyncio.run(_attack(server))
+    outcomes = run_async(_attack(server))
     assert outcomes == [f"{o.split(':')[0]}: {RIGHT}" for o in outcomes]
     with urllib.request.urlopen(server + "/_stcore/health", timeout=5) as r:
         assert r.status == 200
