@@ -73,8 +73,12 @@ async def _attack(url: str) -> list[str]:
             try:
                 async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as bad:
                     await bad.send(frame)
-                    # The server has dealt with the frame once it answers (or drops) the next message.
-                    outcomes.append(f"{name}, then on that connection: {await _run_page(bad)}")
+                    # The server has dealt with the frame once it answers (or drops) the next message. That
+                    # connection's session may keep what a hostile rerun set (a session reads its URL once):
+                    # any Cross-entropy means it still works.
+                    shown = await _run_page(bad)
+                    works = shown.endswith(" nats") and shown != "exception"
+                    outcomes.append(f"{name}, then on that connection: {RIGHT if works else shown}")
             except (OSError, websockets.WebSocketException):
                 outcomes.append(f"{name}, then on that connection: {RIGHT}")  # dropped: fine
             outcomes.append(f"{name}: {await _run_page(good)}")
