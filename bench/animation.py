@@ -17,12 +17,10 @@ import time
 from typing import Any
 
 import websockets
-from playwright.sync_api import sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from bench.classroom import TIMEOUT, _until_finished
-from bench.common import cpu_seconds, pct, table
-from tests.e2e.browser import LAUNCH_ARGS, find_chromium
+from bench.common import cpu_seconds, pct, recording, table
 from tests.e2e.server import IDLE, serve
 
 FRAMES = 30
@@ -45,16 +43,7 @@ def _is_tick(frame: bytes) -> bool:
 
 def record(url: str, tab: str | None) -> tuple[list[bytes], bytes]:
     """The full reruns up to and including the Play click, and one timer-tick (fragment) rerun."""
-    frames: list[bytes] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.on(
-            "websocket",
-            lambda ws: ws.on("framesent", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())),
-        )
-        page.goto(url)
-        page.wait_for_selector(IDLE)
+    with recording(url) as (page, frames):
         if tab:
             page.get_by_role("tab", name=tab).click()
         page.get_by_role("button", name="Play").first.click()
@@ -64,7 +53,6 @@ def record(url: str, tab: str | None) -> tuple[list[bytes], bytes]:
             page.wait_for_timeout(50)  # the frames arrive from the page's own timer
         page.get_by_role("button", name="Pause").first.click()
         page.wait_for_selector(IDLE)
-        browser.close()
     reruns = [(f, m) for f in frames if (m := _rerun(f)) is not None]
     setup = [f for f, m in reruns if not m.rerun_script.fragment_id]
     ticks = [f for f, m in reruns if m.rerun_script.fragment_id]

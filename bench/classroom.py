@@ -30,12 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import websockets
-from playwright.sync_api import sync_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from bench.common import cpu_seconds, pct, rss_mb, table
-from tests.e2e.browser import LAUNCH_ARGS, find_chromium
+from bench.common import cpu_seconds, pct, recording, rss_mb, table
 from tests.e2e.server import IDLE, serve, serve_replicated
 
 SIZES = (50, 100, 200)
@@ -50,16 +48,7 @@ REPLICAS = 2
 # ---- recording what a browser sends -----------------------------------------------
 def record(url: str) -> tuple[bytes, bytes]:
     """The page-load BackMsg and the logit-change BackMsg a real browser sends."""
-    frames: list[bytes] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.on(
-            "websocket",
-            lambda ws: ws.on("framesent", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())),
-        )
-        page.goto(url)
-        page.wait_for_selector(IDLE)
+    with recording(url) as (page, frames):
         page.wait_for_selector('[data-testid="stMetricValue"]')
         loaded = len(frames)
         slider = page.get_by_role("slider", name="Logit of cat")
@@ -67,7 +56,6 @@ def record(url: str) -> tuple[bytes, bytes]:
         page.keyboard.press("ArrowRight")
         page.wait_for_selector(IDLE)
         page.wait_for_timeout(300)  # let a trailing message (if any) go out before closing
-        browser.close()
     reruns = [f for f in frames if _kind(f) == "rerun_script"]
     first = next(f for f in frames[:loaded] if _kind(f) == "rerun_script")
     change = next(f for f in frames[loaded:] if _kind(f) == "rerun_script")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import platform
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 
 def machine() -> str:
@@ -97,3 +99,27 @@ def cpu_seconds(pid: int) -> float:
         except OSError:
             pass
     return total / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def recording(url: str) -> Iterator[tuple[Any, list[bytes]]]:
+    """A Chromium page on ``url`` and the list its websocket's sent frames are appended to."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.browser import LAUNCH_ARGS, find_chromium
+    from tests.e2e.server import IDLE
+
+    frames: list[bytes] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.on(
+            "websocket",
+            lambda ws: ws.on("framesent", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())),
+        )
+        page.goto(url)
+        page.wait_for_selector(IDLE)
+        try:
+            yield page, frames
+        finally:
+            browser.close()

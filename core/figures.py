@@ -561,6 +561,7 @@ def _three_lines(
 
 
 def _p_marker(p_now: float) -> list[Spec]:
+    """A dotted vertical line at x = ``p_now`` (the current p, step or epoch)."""
     return [
         {
             "type": "line",
@@ -663,20 +664,6 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart
 
 
 # ---- learning -------------------------------------------------------------------------------------
-def _step_marker(x: float) -> list[Spec]:
-    return [
-        {
-            "type": "line",
-            "x0": x,
-            "x1": x,
-            "yref": "paper",
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": "#444444", "width": 2, "dash": "dot"},
-        }
-    ]
-
-
 def descent_losses(losses: npt.ArrayLike, step: int, unit: str, style: FigureStyle) -> Chart:
     """Cross-entropy after each gradient step: the steps taken solid, the ones to come faint."""
     y = [round(in_unit(float(v), unit), 6) for v in np.asarray(losses, dtype=np.float64)]
@@ -717,7 +704,7 @@ def descent_losses(losses: npt.ArrayLike, step: int, unit: str, style: FigureSty
         "Cross-entropy per step",
         xaxis=_axis(style, title={"text": "step"}, range=[0, len(y) - 1]),
         yaxis=_axis(style, title={"text": unit}, range=[0, max(1.1 * max(y), 1e-3)]),
-        shapes=_step_marker(k),
+        shapes=_p_marker(k),
     )
     alt = (
         f"Line chart of the cross-entropy over {len(y) - 1} gradient steps, from {fmt(y[0])} to {fmt(y[-1])} {unit}. "
@@ -756,7 +743,7 @@ def descent_race(p_ce: npt.ArrayLike, p_se: npt.ArrayLike, step: int, true_class
         legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
         xaxis=_axis(style, title={"text": "step"}, range=[0, len(a) - 1]),
         yaxis=_axis(style, title={"text": f"p({name})"}, range=[-0.02, 1.02]),
-        shapes=_step_marker(min(max(step, 0), len(a) - 1)),
+        shapes=_p_marker(min(max(step, 0), len(a) - 1)),
     )
 
     def reach(p: list[float]) -> str:
@@ -918,7 +905,7 @@ def training_curves(
             tickvals=[0, 50, 100],
             ticktext=["0%", "50%", "100%"],
         ),
-        shapes=_step_marker(k),
+        shapes=_p_marker(k),
     )
     alt = (
         f"Loss and accuracy over {len(loss) - 1} epochs: loss from {fmt(loss[0])} to {fmt(loss[-1])} {unit}, "
