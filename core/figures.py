@@ -105,7 +105,7 @@ def _layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> Spec
     layout: Spec = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": style.font_size + 1, "weight": 600}},
         "height": style.height,
-        "margin": {"l": 8, "r": 24, "t": 44, "b": 8},
+        "margin": {"l": 8, "r": 24, "t": round(2.6 * style.font_size), "b": 8},  # room for the title
         "font": {"size": style.font_size, "family": style.font_family},
         "showlegend": False,
         "uirevision": revision,
@@ -115,6 +115,23 @@ def _layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> Spec
     }
     layout.update(extra)
     return layout
+
+
+def _legend(style: FigureStyle) -> Spec:
+    """A horizontal legend at the bottom of the figure, under the x axis and its title at any text size.
+
+    Pinned to the container's bottom edge, so Plotly makes room for it below the
+    axis instead of drawing it over the axis title (as a legend at a fixed paper
+    position did once the text grew or the legend wrapped).
+    """
+    return {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "x": 0,
+        "font": {"size": style.font_size - 1},
+    }
 
 
 def _class_bars(
@@ -354,7 +371,7 @@ def temperature_curves(
         "Probabilities as the temperature changes",
         height=style.height + 60,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         xaxis=_axis(style, type="log", title={"text": "temperature T (log scale)"}, range=[-2, 2]),
         yaxis=_axis(style, title={"text": "p"}, range=[-0.02, 1.02]),
         shapes=[
@@ -491,7 +508,7 @@ def sigmoid_chart(name_1: str, name_2: str, z1: float, z2: float, style: FigureS
         "sigmoid",
         "Two classes: softmax is the sigmoid of the difference",
         showlegend=True,
-        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         xaxis=_axis(style, title={"text": "z₁ − z₂"}, range=[-10.5, 10.5]),
         yaxis=_axis(style, title={"text": "p(class 1)"}, range=[-0.02, 1.05]),
         annotations=annotations,
@@ -582,7 +599,7 @@ def _over_p_layout(style: FigureStyle, revision: str, title: str, p_now: float, 
         title,
         height=style.height + 60,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         xaxis=_axis(style, title={"text": "p(true class)"}, range=[0, 1]),
         yaxis=yaxis,
         shapes=_p_marker(p_now),
@@ -653,7 +670,7 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart
         height=220,
         barmode="stack",
         showlegend=True,
-        legend={"orientation": "h", "y": -0.5, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         xaxis=_axis(style, range=[0, max(total * 1.05, 1e-9)]),
         yaxis=_axis(style, showticklabels=False),
     )
@@ -740,7 +757,7 @@ def descent_race(p_ce: npt.ArrayLike, p_se: npt.ArrayLike, step: int, true_class
         f"p({name}) per step: the two losses from the same start",
         height=style.height + 60,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         xaxis=_axis(style, title={"text": "step"}, range=[0, len(a) - 1]),
         yaxis=_axis(style, title={"text": f"p({name})"}, range=[-0.02, 1.02]),
         shapes=_p_marker(min(max(step, 0), len(a) - 1)),
@@ -845,7 +862,7 @@ def decision_regions(
         "Decision regions (darker: more confident)",
         height=style.height + 240,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.12, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         xaxis=_axis(style, range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False, constrain="domain"),
         yaxis=_axis(
             style, range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1
@@ -893,7 +910,7 @@ def training_curves(
         "Loss and accuracy per epoch",
         height=style.height + 60,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.38, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         xaxis=_axis(style, title={"text": "epoch"}, range=[0, max(len(loss) - 1, 1)]),
         yaxis=_axis(style, title={"text": unit}, range=[0, max(1.05 * max(loss), 1e-3)]),
         yaxis2=_axis(
@@ -1031,7 +1048,7 @@ def simplex_chart(
         "The probability simplex",
         height=style.height + 320,
         showlegend=True,
-        legend={"orientation": "h", "y": -0.08, "font": {"size": style.font_size - 1}},
+        legend=_legend(style),
         margin={"l": 60, "r": 60, "t": 70, "b": 30},
         ternary={
             "sum": 1,

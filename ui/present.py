@@ -30,7 +30,7 @@ html {{ font-size: {18 * SCALE:.1f}px !important; }}
 /* higher contrast, in the light theme and the dark one: full-strength text, firmer borders */
 [data-testid="stMain"] p, [data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p {{
   opacity: 1 !important; font-weight: 500; }}
-[data-testid="stMetric"] {{ border: 2px solid currentColor !important; }}
+[data-testid="stMetric"] {{ border-color: currentColor !important; border-width: 2px !important; }}
 table.steps th, table.steps td {{ border-bottom: 2px solid currentColor !important; }}
 /* big numbers in narrow columns wrap instead of ending in "…" */
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {{

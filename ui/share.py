@@ -29,4 +29,4 @@ _share = st.components.v2.component(
 
 
 def copy_link_button() -> None:
-    _share(key="copy_link", height=40)
+    _share(key="copy_link")
