@@ -5,18 +5,15 @@ import streamlit as st
 from core.quiz import ROUND, question
 from ui import quiz
 from ui import scenario as state
-from ui.text import md_escape
+from ui.deep_dive import begin
 
 params = quiz.params()
-sc = state.current(params.names)  # the shared example rides along in the URL, as on every page
-problems = params.init_from_url(state.query())
-st.title("Quiz: predict, then reveal")
-st.caption(
+sc = begin(
+    "Quiz: predict, then reveal",
     f"{ROUND} questions. Commit to an answer, then see the truth, how far off you were and why. "
-    "The seed is in the address: share the link and everyone gets the same questions."
-)
-for message in [*state.notices(), *problems]:
-    st.warning(md_escape(message), icon=":material/warning:")
+    "The seed is in the address: share the link and everyone gets the same questions.",
+    params,
+)  # the shared example rides along in the URL, as on every page
 seed, n = int(st.session_state["qz_seed"]), int(st.session_state["qz_n"])
 quiz.header(seed, n)
 if n >= ROUND:

@@ -8,7 +8,7 @@ convention the page states. Every value comes from :mod:`core.losses`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,7 @@ from core.losses import (
     squared_error_grad,
 )
 from core.softmax import FloatArray, softmax
-from core.state import MAX_PARAM_LENGTH, format_number, parse_number
+from core.state import QueryParams, format_number, parse_number, read_param
 
 __all__ = ["KERAS_EPSILON", "Curves", "FrameworkValue", "curves_over_p", "framework_values", "information"]
 
@@ -128,25 +128,20 @@ MAX_BATCH_ROWS = 50
 
 
 def read_batch(
-    params: Mapping[str, str | Sequence[str]], key: str, classes: Sequence[str]
+    params: QueryParams, key: str, classes: Sequence[str]
 ) -> tuple[list[tuple[tuple[float, ...], int]] | None, list[str]]:
     """A batch from the URL: rows ``z1,...,zC,class`` separated by ``;``. ``(None, [])`` when absent.
 
     >>> read_batch({"b": "2,1,dog;0,3,cat"}, "b", ["cat", "dog"])
     ([((2.0, 1.0), 1), ((0.0, 3.0), 0)], [])
     """
-    raw = params.get(key)
-    if raw is None:
-        return None, []
-    text = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
     lowered = [c.casefold() for c in classes]
-    rows: list[tuple[tuple[float, ...], int]] = []
-    try:
-        if len(text) > MAX_PARAM_LENGTH:
-            raise ValueError(f"longer than {MAX_PARAM_LENGTH} characters")
+
+    def parse(text: str) -> list[tuple[tuple[float, ...], int]]:
         parts = [r for r in text.split(";") if r.strip()]
         if not 1 <= len(parts) <= MAX_BATCH_ROWS:
             raise ValueError(f"{len(parts)} rows; 1 to {MAX_BATCH_ROWS} are allowed")
+        rows = []
         for k, part in enumerate(parts, start=1):
             *numbers, name = part.split(",")
             if len(numbers) != len(classes):
@@ -155,9 +150,10 @@ def read_batch(
                 raise ValueError(f"row {k}: {name.strip()[:24]!r} is not a class")
             z = tuple(parse_number(t, name=f"{key} row {k}") for t in numbers)
             rows.append((z, lowered.index(name.strip().casefold())))
-    except ValueError as exc:
-        return None, [f"'{key}' ignored ({exc})."]
-    return rows, []
+        return rows
+
+    rows, why = read_param(params, key, parse)
+    return rows, ([] if why is None else [f"'{key}' ignored ({why})."])
 
 
 def write_batch(rows: Sequence[tuple[Sequence[float], int]], classes: Sequence[str]) -> str:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, TypeVar
 
 __all__ = [
     "DEFAULT",
@@ -33,6 +33,7 @@ __all__ = [
     "parse_number",
     "read_number",
     "read_numbers",
+    "read_param",
     "unknown_params",
 ]
 
@@ -47,6 +48,7 @@ MAX_PARAM_LENGTH = 2000
 Unit = Literal["nats", "bits"]
 UNITS: tuple[Unit, ...] = ("nats", "bits")
 QueryParams = Mapping[str, "str | Sequence[str]"]
+T = TypeVar("T")
 
 
 def format_number(x: float) -> str:
@@ -264,26 +266,41 @@ class Scenario:
         return cls(classes, logits, target, temperature, unit), problems
 
 
-def read_number(params: QueryParams, key: str, bounds: tuple[float, float], default: float) -> tuple[float, list[str]]:
-    """A number query parameter within ``bounds``: ``(value, [])``, or ``(default, [problem])``.
+def read_param(params: QueryParams, key: str, parse: Callable[[str], T]) -> tuple[T | None, str | None]:
+    """``(parse(value), None)`` for the URL's last value of ``key``; ``(None, reason)`` if it is bad.
 
-    Absent means the default and no problem; never raises. Pages use it for their
-    own parameters, so every number in a URL is read and reported the same way.
+    Absent means ``(None, None)``. Never raises: a value longer than
+    :data:`MAX_PARAM_LENGTH` or one ``parse`` rejects with ``ValueError`` gives the reason.
+    Every page parameter is read through here, so each is limited and reported alike.
     """
     raw = params.get(key)
     if raw is None:
-        return default, []
+        return None, None
     text = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
-    lo, hi = bounds
     try:
         if len(text) > MAX_PARAM_LENGTH:
             raise ValueError(f"longer than {MAX_PARAM_LENGTH} characters")
-        value = parse_number(text, name=key)
-        if not lo <= value <= hi:
-            raise ValueError(f"{format_number(value)} is outside {format_number(lo)} to {format_number(hi)}")
+        return parse(text), None
     except ValueError as exc:
-        return default, [f"'{key}' ignored ({exc}); using {format_number(default)}."]
-    return value, []
+        return None, str(exc)
+
+
+def _within(value: float, bounds: tuple[float, float]) -> float:
+    lo, hi = bounds
+    if not lo <= value <= hi:
+        raise ValueError(f"{format_number(value)} is outside {format_number(lo)} to {format_number(hi)}")
+    return value
+
+
+def read_number(params: QueryParams, key: str, bounds: tuple[float, float], default: float) -> tuple[float, list[str]]:
+    """A number query parameter within ``bounds``: ``(value, [])``, or ``(default, [problem])``.
+
+    Absent means the default and no problem; never raises.
+    """
+    value, why = read_param(params, key, lambda t: _within(parse_number(t, name=key), bounds))
+    if why is not None:
+        return default, [f"'{key}' ignored ({why}); using {format_number(default)}."]
+    return (default if value is None else value), []
 
 
 def read_numbers(
@@ -293,24 +310,15 @@ def read_numbers(
 
     Absent means ``(None, [])``; never raises.
     """
-    raw = params.get(key)
-    if raw is None:
-        return None, []
-    text = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
-    lo, hi = bounds
-    try:
-        if len(text) > MAX_PARAM_LENGTH:
-            raise ValueError(f"longer than {MAX_PARAM_LENGTH} characters")
+
+    def parse(text: str) -> tuple[float, ...]:
         parts = text.split(",")
         if len(parts) != count:
             raise ValueError(f"{len(parts)} values for {count} classes")
-        values = tuple(parse_number(t, name=key) for t in parts)
-        bad = next((v for v in values if not lo <= v <= hi), None)
-        if bad is not None:
-            raise ValueError(f"{format_number(bad)} is outside {format_number(lo)} to {format_number(hi)}")
-    except ValueError as exc:
-        return None, [f"'{key}' ignored ({exc})."]
-    return values, []
+        return tuple(_within(parse_number(t, name=key), bounds) for t in parts)
+
+    values, why = read_param(params, key, parse)
+    return values, ([] if why is None else [f"'{key}' ignored ({why})."])
 
 
 def _quote(text: str, limit: int = 40) -> str:

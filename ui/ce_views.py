@@ -24,7 +24,7 @@ from core.explain import in_unit
 from core.figures import gradient_bars, gradient_curves, information_bar, loss_curves, transform_bars
 from core.losses import cross_entropy, cross_entropy_grad, smoothed_target
 from core.softmax import softmax
-from core.state import Scenario, format_number, read_numbers
+from core.state import Scenario, format_number, read_numbers, read_param
 from core.text import fmt
 from ui import scenario as state
 from ui.chart import chart
@@ -37,28 +37,35 @@ BATCH_NOW = "ce_batch_now"
 """the batch's complete rows as edited, for the URL"""
 
 
+LISTS = (
+    # URL parameter, the toggle it turns on, the per-class widget keys, bounds, an empty widget's value
+    ("ce_target", "ce_custom", "ce_y", (0.0, 1.0), 0.0),
+    ("ce_weights", "ce_use_weights", "ce_w", (0.0, 100.0), 1.0),
+)
+
+
+def _flag(text: str) -> bool:
+    if text not in ("0", "1"):
+        raise ValueError(f"{text[:20]!r} is not 0 or 1")
+    return text == "1"
+
+
 def _read_extra(query: dict[str, list[str]]) -> list[str]:
     """The list and table parameters, on a session's first visit."""
     sc = state.current()
     problems: list[str] = []
-    y, p = read_numbers(query, "ce_target", sc.n_classes, (0.0, 1.0))
-    problems += p
-    if y is not None:
-        st.session_state["ce_custom"] = True
-        for i, v in enumerate(y):
-            st.session_state[f"ce_y_{i}"] = v
-    w, p = read_numbers(query, "ce_weights", sc.n_classes, (0.0, 100.0))
-    problems += p
-    if w is not None:
-        st.session_state["ce_use_weights"] = True
-        for i, v in enumerate(w):
-            st.session_state[f"ce_w_{i}"] = v
-    if query.get("ce_fw_smooth"):
-        flag = query["ce_fw_smooth"][-1]
-        if flag in ("0", "1"):
-            st.session_state["ce_fw_smooth"] = flag == "1"
-        else:
-            problems.append(f"'ce_fw_smooth' ignored ({flag[:20]!r} is not 0 or 1).")
+    for key, toggle, item, bounds, _ in LISTS:
+        values, p = read_numbers(query, key, sc.n_classes, bounds)
+        problems += p
+        if values is not None:
+            st.session_state[toggle] = True
+            for i, v in enumerate(values):
+                st.session_state[f"{item}_{i}"] = v
+    smooth, why = read_param(query, "ce_fw_smooth", _flag)
+    if why is not None:
+        problems.append(f"'ce_fw_smooth' ignored ({why}).")
+    elif smooth is not None:
+        st.session_state["ce_fw_smooth"] = smooth
     rows, p = read_batch(query, "ce_batch", sc.classes)
     problems += p
     if rows is not None:
@@ -69,11 +76,10 @@ def _read_extra(query: dict[str, list[str]]) -> list[str]:
 def _write_extra() -> dict[str, str]:
     sc = state.current()
     out: dict[str, str] = {}
-    n = sc.n_classes
-    if st.session_state.get("ce_custom"):
-        out["ce_target"] = ",".join(format_number(float(st.session_state.get(f"ce_y_{i}") or 0.0)) for i in range(n))
-    if st.session_state.get("ce_use_weights"):
-        out["ce_weights"] = ",".join(format_number(float(st.session_state.get(f"ce_w_{i}", 1.0))) for i in range(n))
+    for key, toggle, item, _, empty in LISTS:
+        if st.session_state.get(toggle):
+            values = [st.session_state.get(f"{item}_{i}") for i in range(sc.n_classes)]
+            out[key] = ",".join(format_number(float(empty if v is None else v)) for v in values)
     if st.session_state.get("ce_fw_smooth"):
         out["ce_fw_smooth"] = "1"
     now = st.session_state.get(BATCH_NOW)
@@ -84,7 +90,9 @@ def _write_extra() -> dict[str, str]:
 
 PARAMS = PageParams(
     {"ce_gamma": ((0.0, 5.0), 2.0), "ce_eps": ((0.0, 1.0), 0.1)},
-    extra=(frozenset({"ce_target", "ce_weights", "ce_fw_smooth", "ce_batch"}), _read_extra, _write_extra),
+    extra_names=frozenset({"ce_target", "ce_weights", "ce_fw_smooth", "ce_batch"}),
+    read_extra=_read_extra,
+    write_extra=_write_extra,
 )
 P_GRID = np.unique(np.concatenate([np.geomspace(1e-3, 0.05, 40), np.linspace(0.05, 0.999, 80)]))
 

@@ -24,22 +24,25 @@ from ui.text import md_escape
 class PageParams:
     """``{name: ((low, high), default)}``, with an optional snapping function per name.
 
-    Parameters that are not one number (lists, tables) come as ``extra``: their
-    names, a reader run once per session (returns problems) and a writer.
+    What is not one number per parameter goes through ``read_extra``, run on the
+    same first visit after the numbers are read (lists, tables, and checks that
+    need several values together; it returns problems), and ``write_extra``,
+    whose values join the URL; ``extra_names`` are the parameters they own.
     """
 
     spec: dict[str, tuple[tuple[float, float], float]]
     snap: dict[str, Callable[[float], float]] = field(default_factory=dict)
-    extra: tuple[frozenset[str], Callable[[dict[str, list[str]]], list[str]], Callable[[], dict[str, str]]] | None = (
-        None
-    )
+    extra_names: frozenset[str] = frozenset()
+    read_extra: Callable[[dict[str, list[str]]], list[str]] | None = None
+    write_extra: Callable[[], dict[str, str]] | None = None
 
     @property
     def names(self) -> frozenset[str]:
-        return frozenset(self.spec) | (self.extra[0] if self.extra else frozenset())
+        return frozenset(self.spec) | self.extra_names
 
     def init_from_url(self, query: dict[str, list[str]]) -> list[str]:
         """Put the URL's values into the widgets' state (first visit only); return problems."""
+        first = next(iter(self.spec)) not in st.session_state
         problems: list[str] = []
         for key, (bounds, default) in self.spec.items():
             if key in st.session_state:
@@ -52,26 +55,32 @@ class PageParams:
                 ]
             problems += problem
             st.session_state[key] = snapped
-        flag = f"url_read_{min(self.extra[0])}" if self.extra else ""
-        if self.extra and flag not in st.session_state:
-            st.session_state[flag] = True
-            problems += self.extra[1](query)
+        if first and self.read_extra:
+            problems += self.read_extra(query)
         return problems
 
     def url_values(self) -> dict[str, str]:
         values = {k: format_number(float(st.session_state[k])) for k in self.spec}
-        return {**values, **(self.extra[2]() if self.extra else {})}
+        return {**values, **(self.write_extra() if self.write_extra else {})}
+
+
+def begin(title: str, caption: str, params: PageParams, toolbar: Callable[[Scenario], None] | None = None) -> Scenario:
+    """Every page's top: read the example and the page's parameters, title, caption, toolbar, warnings."""
+    sc = state.current(params.names)
+    problems = params.init_from_url(state.query())
+    st.title(title)
+    st.caption(caption)
+    if toolbar is not None:
+        toolbar(sc)
+    for message in [*state.notices(), *problems]:
+        st.warning(md_escape(message), icon=":material/warning:")
+    return sc
 
 
 def page(
     title: str, caption: str, params: PageParams, sections: Sequence[tuple[str, Callable[[Scenario], None]]]
 ) -> None:
-    sc = state.current(params.names)
-    problems = params.init_from_url(state.query())
-    st.title(title)
-    st.caption(caption)
-    for message in [*state.notices(), *problems]:
-        st.warning(md_escape(message), icon=":material/warning:")
+    sc = begin(title, caption, params)
     pad, body = st.columns([1, 3], gap="large")
     with pad:
         controls.logits(sc)

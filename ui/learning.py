@@ -52,6 +52,20 @@ def nearest_lr(lr: float) -> float:
     return min(LR_OPTIONS, key=lambda o: abs(math.log(o) - math.log(lr)))
 
 
+PLAYERS = ("lg_step", "lg_epoch")
+
+
+def epoch_problems(query: dict[str, list[str]]) -> list[str]:
+    """An epoch asked for in the URL past the end of the training run is shown as the last one."""
+    if "lg_epoch" not in query:
+        return []  # the default (the last epoch) is clamped without a word
+    epoch, epochs = int(st.session_state["lg_epoch"]), int(st.session_state["lg_epochs"])
+    if epoch <= epochs:
+        return []
+    st.session_state["lg_epoch"] = epochs
+    return [f"'lg_epoch' {epoch} is past the last epoch ({epochs}); showing epoch {epochs}."]
+
+
 PARAMS = PageParams(
     {
         "lg_lr": ((0.01, 10.0), 1.0),
@@ -73,17 +87,8 @@ PARAMS = PageParams(
         "lg_spread": lambda v: round(round(v * 10) / 10, 1),
         "lg_smooth": lambda v: round(round(v * 20) / 20, 2),
     },
+    read_extra=epoch_problems,
 )
-PLAYERS = ("lg_step", "lg_epoch")
-
-
-def epoch_problems() -> list[str]:
-    """An epoch asked for in the URL past the end of the training run is shown as the last one."""
-    epoch, epochs = int(st.session_state["lg_epoch"]), int(st.session_state["lg_epochs"])
-    if epoch <= epochs:
-        return []
-    st.session_state["lg_epoch"] = epochs
-    return [f"'lg_epoch' {epoch} is past the last epoch ({epochs}); showing epoch {epochs}."]
 
 
 def any_playing() -> bool:
@@ -94,11 +99,9 @@ def any_playing() -> bool:
 @st.cache_data(max_entries=512, show_spinner=False)
 def descent(logits: tuple[float, ...], target: int, temperature: float, lr: float) -> tuple[DescentPath, DescentPath]:
     """Cross-entropy's path and squared error's, from the same logits (shared by every session)."""
-    z = np.clip(np.asarray(logits, dtype=np.float64), -1e6, None)  # -inf logits: probability 0 either way
-    return tuple(  # type: ignore[return-value]
-        logit_descent(z, target, lr=lr, steps=STEPS, loss=loss, temperature=temperature)
-        for loss in ("cross_entropy", "squared_error")
-    )
+    ce = logit_descent(logits, target, lr=lr, steps=STEPS, temperature=temperature)
+    se = logit_descent(logits, target, lr=lr, steps=STEPS, loss="squared_error", temperature=temperature)
+    return ce, se
 
 
 def _use_step_logits(values: tuple[float, ...]) -> None:

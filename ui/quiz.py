@@ -106,28 +106,14 @@ def header(seed: int, n: int) -> None:
 def _answer_widget(q: Question, key: str, locked: bool) -> None:
     sc = q.scenario
     narrow = st.columns([1, 2])[0]
-    if q.kind == "p_true":
-        narrow.number_input(
-            f"Your estimate of p({md_escape(sc.target_name)})",
-            min_value=0.0,
-            max_value=1.0,
-            step=0.01,
-            value=None,
-            placeholder="a number from 0 to 1",
-            key=key,
-            disabled=locked,
+    if q.kind in ("p_true", "loss"):
+        label, top, step, hint = (
+            (f"Your estimate of p({md_escape(sc.target_name)})", 1.0, 0.01, "a number from 0 to 1")
+            if q.kind == "p_true"
+            else ("Your estimate of the loss, in nats", 50.0, 0.05, "e.g. 0.7")
         )
-        return
-    if q.kind == "loss":
         narrow.number_input(
-            "Your estimate of the loss, in nats",
-            min_value=0.0,
-            max_value=50.0,
-            step=0.05,
-            value=None,
-            placeholder="e.g. 0.7",
-            key=key,
-            disabled=locked,
+            label, min_value=0.0, max_value=top, step=step, value=None, placeholder=hint, key=key, disabled=locked
         )
         return
     if q.kind == "lowest_loss":

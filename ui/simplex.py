@@ -20,11 +20,26 @@ from core.softmax import softmax
 from core.state import MAX_CLASSES, Scenario
 from core.text import fmt
 from ui import controls, present
+from ui import scenario as state
 from ui.chart import chart
 from ui.deep_dive import PageParams
 from ui.learning import LR_OPTIONS, nearest_lr
 from ui.present import style
 from ui.text import md_escape
+
+
+def corner_problems(_query: dict[str, list[str]]) -> list[str]:
+    """Corners asked for in the URL that cannot be shown (the true class, no such class, twice)."""
+    sc = state.current()
+    wanted = [int(st.session_state[k]) for k in ("sx_b", "sx_c")]
+    shown = pick_three(softmax(sc.logits, temperature=sc.temperature), sc.target, wanted) if sc.n_classes >= 3 else ()
+    return [
+        f"'{key}' {w} cannot be a corner (the true class, a repeat, or no such class); showing "
+        f"{md_escape(sc.classes[shown[k + 1]])} instead."
+        for k, (key, w) in enumerate(zip(("sx_b", "sx_c"), wanted, strict=True))
+        if w != -1 and shown and shown[k + 1] != w
+    ]
+
 
 PARAMS = PageParams(
     {
@@ -39,19 +54,8 @@ PARAMS = PageParams(
         "sx_b": round,
         "sx_c": round,
     },
+    read_extra=corner_problems,
 )
-
-
-def corner_problems(sc: Scenario) -> list[str]:
-    """Corners asked for in the URL that cannot be shown (the true class, no such class, twice)."""
-    wanted = [int(st.session_state[k]) for k in ("sx_b", "sx_c")]
-    shown = pick_three(softmax(sc.logits, temperature=sc.temperature), sc.target, wanted) if sc.n_classes >= 3 else ()
-    return [
-        f"'{key}' {w} cannot be a corner (the true class, a repeat, or no such class); showing "
-        f"{md_escape(sc.classes[shown[k + 1]])} instead."
-        for k, (key, w) in enumerate(zip(("sx_b", "sx_c"), wanted, strict=True))
-        if w != -1 and shown and shown[k + 1] != w
-    ]
 
 
 def body(sc: Scenario) -> None:

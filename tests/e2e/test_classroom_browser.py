@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from typing import Any
 
 import pytest
@@ -129,7 +130,7 @@ def test_export_csv_holds_the_numbers_on_screen_after_a_change(page: Page, app_u
 def test_chart_numbers_are_one_click_away_and_charts_are_labelled(page: Page, app_url: str) -> None:
     _open(page, app_url + "/")
     figure = page.get_by_role("figure").first
-    expect(figure).to_have_attribute("aria-label", __import__("re").compile("probabilities|gradient|loss"))
+    expect(figure).to_have_attribute("aria-label", re.compile("probabilities|gradient|loss"))
     summary = page.get_by_text("Show the numbers").first
     summary.focus()
     page.keyboard.press("Enter")  # from the keyboard
