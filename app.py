@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import present, scenario, share
+from ui import present, session, share
 from ui.theme import CSS
 
 st.set_page_config(
@@ -26,8 +26,8 @@ page = st.navigation(
     position="top",  # always visible: a class must find the pages without opening a sidebar
 )
 
-for problem in present.init(scenario.query()):
-    scenario.notify(problem)
+for problem in present.init(session.query()):
+    session.notify(problem)
 with st.sidebar:
     st.markdown("### Softmax & Cross-Entropy Explorer")
     st.markdown(

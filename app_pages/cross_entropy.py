@@ -1,9 +1,9 @@
 """Cross-entropy, up close: loss curves, soft targets, the information view, a batch, frameworks."""
 
-from ui import ce_views as views
-from ui.deep_dive import page
+from ui import cross_entropy_tabs as views
+from ui.frame import tabbed
 
-page(
+tabbed(
     "Cross-entropy, up close",
     "The same example as the Playground (change the logits here or there). "
     "Each tab takes one question students ask about cross-entropy and answers it with these numbers.",

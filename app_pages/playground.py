@@ -3,28 +3,22 @@
 import streamlit as st
 
 from core.explain import evaluate
-from ui import controls, export, logit_pad, results
-from ui import scenario as state
-from ui.text import md_escape
+from core.scenario import Scenario
+from ui import controls, export_menu, results, session
+from ui.frame import page, write_url
 
-st.title("Softmax & cross-entropy playground")
-st.caption(
-    "A classifier scores each class with a logit. Softmax turns the logits into probabilities; "
-    "cross-entropy scores those probabilities against the true class. Drag a logit and watch."
-)
-top = st.container(horizontal=True, vertical_alignment="center")
-with top:
-    controls.presets()
-    export.menu(state.current())
-controls.settings(state.current())
-for message in state.notices():
-    st.warning(md_escape(message), icon=":material/warning:")
+
+def toolbar(sc: Scenario) -> None:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        controls.presets()
+        export_menu.menu(sc)
+    controls.settings(sc)
 
 
 @st.fragment
 def live() -> None:
     """The logits and everything they move. Dragging a logit reruns only this."""
-    sc = state.current()
+    sc = session.current()
     ev = evaluate(sc)
     left, right = st.columns([2, 3], gap="large")
     with right:  # first, so the numbers reach the screen before the controls are re-sent
@@ -40,9 +34,14 @@ def live() -> None:
         controls.logits(sc)
         results.gradient_chart(sc, ev)
         results.formulas(sc, ev)
-    export.remember(sc)
-    if not logit_pad.dragging():
-        state.sync_url(sc)
+    export_menu.remember(sc)
+    write_url()  # a fragment rerun does not reach the frame's end; write_url waits while a drag goes on
 
 
-live()
+with page(
+    "Softmax & cross-entropy playground",
+    "A classifier scores each class with a logit. Softmax turns the logits into probabilities; "
+    "cross-entropy scores those probabilities against the true class. Drag a logit and watch.",
+    toolbar=toolbar,
+):
+    live()

@@ -3,23 +3,22 @@
 import streamlit as st
 
 from core.quiz import ROUND, question
-from ui import quiz
-from ui import scenario as state
-from ui.deep_dive import begin
+from ui import quiz_view as quiz
+from ui.frame import page
 
 params = quiz.params()
-sc = begin(
+with page(
     "Quiz: predict, then reveal",
     f"{ROUND} questions. Commit to an answer, then see the truth, how far off you were and why. "
     "The seed is in the address: share the link and everyone gets the same questions.",
     params,
-)  # the shared example rides along in the URL, as on every page
-seed, n = int(st.session_state["qz_seed"]), int(st.session_state["qz_n"])
-quiz.header(seed, n)
-if n >= ROUND:
-    quiz.summary(seed)
-else:
-    quiz.show_question(question(seed, n))
-st.divider()
-quiz.navigation(seed, n)
-state.sync_url(sc, params.url_values())
+    toolbar=None,
+):  # the shared example rides along in the URL, as on every page
+    seed, n = int(st.session_state["qz_seed"]), int(st.session_state["qz_n"])
+    quiz.header(seed, n)
+    if n >= ROUND:
+        quiz.summary(seed)
+    else:
+        quiz.show_question(question(seed, n))
+    st.divider()
+    quiz.navigation(seed, n)

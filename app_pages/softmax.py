@@ -1,9 +1,9 @@
 """Softmax, up close: temperature, shift and scale, numerical stability, two classes, the Jacobian."""
 
-from ui import softmax_views as views
-from ui.deep_dive import page
+from ui import softmax_tabs as views
+from ui.frame import tabbed
 
-page(
+tabbed(
     "Softmax, up close",
     "The same example as the Playground (change the logits here or there). "
     "Each tab takes one property of softmax and shows it with these numbers.",

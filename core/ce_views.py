@@ -25,8 +25,8 @@ from core.losses import (
     squared_error,
     squared_error_grad,
 )
+from core.query import QueryParams, format_number, parse_number, read_param
 from core.softmax import FloatArray, softmax
-from core.state import QueryParams, format_number, parse_number, read_param
 
 __all__ = ["KERAS_EPSILON", "Curves", "FrameworkValue", "curves_over_p", "framework_values", "information"]
 

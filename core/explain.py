@@ -16,27 +16,15 @@ The loss and gradient come from :mod:`core.losses` and the probabilities from
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.losses import cross_entropy, cross_entropy_grad
+from core.scenario import Scenario
 from core.softmax import FloatArray, log_softmax, shifted_logits, softmax
-from core.state import Scenario
 
-__all__ = ["Evaluation", "evaluate", "in_unit"]
-
-LN2 = math.log(2.0)
-
-
-def in_unit(nats: float, unit: str) -> float:
-    """Convert an amount of information from nats to ``unit`` ("nats" or "bits")."""
-    if unit == "nats":
-        return nats
-    if unit == "bits":
-        return nats / LN2
-    raise ValueError(f"unit must be 'nats' or 'bits', got {unit!r}")
+__all__ = ["Evaluation", "evaluate"]
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,10 @@ import json
 import math
 from typing import Any
 
-from core.explain import evaluate, in_unit
-from core.state import Scenario, format_number
+from core.explain import evaluate
+from core.query import format_number
+from core.scenario import Scenario
+from core.units import in_unit
 
 __all__ = ["python_script", "rows", "to_csv", "to_json"]
 

@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import replace
 
-from core.state import Scenario
+from core.scenario import Scenario
 
 __all__ = ["PRESETS", "apply_preset"]
 

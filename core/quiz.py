@@ -21,8 +21,8 @@ from typing import Literal
 
 import numpy as np
 
+from core.scenario import Scenario
 from core.softmax import log_softmax, softmax
-from core.state import Scenario
 from core.text import fmt
 
 __all__ = ["KINDS", "ROUND", "Grade", "Question", "grade", "question"]

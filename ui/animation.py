@@ -20,8 +20,17 @@ INTERVAL = 0.25
 """Seconds between frames while playing (4 frames a second: slow enough to follow)."""
 
 
+PLAYING = "_playing"
+"""A player's "is it playing" key is its name plus this."""
+
+
 def _playing_key(name: str) -> str:
-    return f"{name}_playing"
+    return f"{name}{PLAYING}"
+
+
+def any_playing() -> bool:
+    """Whether any player of this session is playing (the URL waits until it stops)."""
+    return any(k.endswith(PLAYING) and bool(st.session_state[k]) for k in list(st.session_state.keys()))
 
 
 def playing(name: str) -> bool:

@@ -21,7 +21,8 @@ from typing import Any
 import plotly
 import streamlit as st
 
-from core.figures import Chart, chart_tables
+from core.figures.style import Chart
+from core.figures.tables import chart_tables
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 PLOTLY_JS = STATIC / "plotly.min.js"

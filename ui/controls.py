@@ -19,11 +19,10 @@ from typing import Any
 import streamlit as st
 
 from core.presets import PRESETS, apply_preset
-from core.state import LOGIT_SLIDER, MAX_CLASSES, MAX_NAME_LENGTH, MIN_CLASSES, TEMPERATURE_RANGE, Scenario
+from core.scenario import LOGIT_SLIDER, MAX_CLASSES, MAX_NAME_LENGTH, MIN_CLASSES, TEMPERATURE_RANGE, Scenario
 from core.text import fmt
-from ui import logit_pad
-from ui import scenario as state
-from ui.text import md_escape
+from ui import logit_pad, session
+from ui.escape import md_escape
 
 CONTROLS_ENV = "EXPLORER_CONTROLS"
 """Set to ``slider`` to serve Streamlit's own sliders instead of the live pad (the benchmarks' reference)."""
@@ -74,7 +73,7 @@ def _bump(*bases: str) -> None:
 
 def _commit(new: Scenario, source: str | None) -> None:
     """Make ``new`` current; refresh every widget but ``source`` whose value it changes."""
-    old = state.current()
+    old = session.current()
     before = widget_values(old)
     after = widget_values(new)
     _bump(*(b for b, v in after.items() if b != source and before.get(b, _UNSET) != v))
@@ -82,7 +81,7 @@ def _commit(new: Scenario, source: str | None) -> None:
         logit_pad.drag_over()
         if new.logits != old.logits:
             logit_pad.new_epoch()
-    state.update(new)
+    session.update(new)
 
 
 # ---- callbacks: widget value -> new Scenario ------------------------------------
@@ -94,11 +93,11 @@ def _fresh(base: str, widget_key: str) -> bool:
 
 def _edit(change: Callable[[Scenario], Scenario], source: str | None = None) -> None:
     try:
-        _commit(change(state.current()), source)
+        _commit(change(session.current()), source)
     except ValueError as exc:
         if source is not None:
             _bump(source)  # show the last good value again
-        state.notify(str(exc))
+        session.notify(str(exc))
 
 
 def _on_slider(i: int, widget_key: str) -> None:
@@ -136,7 +135,7 @@ def _on_unit(widget_key: str) -> None:
 
 
 def _on_pad() -> None:
-    sc = state.current()
+    sc = session.current()
     values = logit_pad.read(logit_pad.latest(), sc.n_classes)
     if values is not None:  # read() returns only finite logits, one per class: a valid scenario
         _commit(replace(sc, logits=tuple(values)), logit_pad.KEY)
@@ -154,7 +153,7 @@ def _on_preset(name: str) -> None:
 def _on_rename(i: int, widget_key: str) -> None:
     if not _fresh(name_base(i), widget_key):
         return
-    sc = state.current()
+    sc = session.current()
     try:
         _commit(sc.renamed(i, str(st.session_state[widget_key])), name_base(i))
         st.session_state.pop(NAME_ERROR, None)

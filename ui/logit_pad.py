@@ -27,7 +27,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.state import LOGIT_SLIDER
+from core.scenario import LOGIT_SLIDER
 
 KEY = "pg_logits"
 EPOCH = "pg_logits_epoch"

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.figures import FigureStyle
+from core.figures.style import FigureStyle
 from ui.theme import STYLE
 
 PARAM = "present"

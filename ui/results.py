@@ -10,13 +10,14 @@ import html
 
 import streamlit as st
 
-from core.explain import Evaluation, in_unit
-from core.figures import gradient_bars, loss_curve, probability_bars
-from core.state import Scenario
+from core.explain import Evaluation
+from core.figures.playground import gradient_bars, loss_curve, probability_bars
+from core.scenario import Scenario
 from core.text import fmt
+from core.units import in_unit
 from ui.chart import chart
+from ui.escape import md_escape
 from ui.present import style
-from ui.text import md_escape
 
 
 def headline(sc: Scenario, ev: Evaluation) -> None:

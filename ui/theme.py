@@ -8,7 +8,7 @@ Pure Python (no Streamlit), so core tests can build figures with it.
 
 from __future__ import annotations
 
-from core.figures import FigureStyle
+from core.figures.style import FigureStyle
 
 OKABE_ITO = {
     "black": "#000000",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.explain import evaluate
-from core.state import Scenario
+from core.scenario import Scenario
 from ui.results import formulas_html, gradient_html, steps_html
 
 HOSTILE = ("<script>alert(1)</script", "<b onclick=x>", "a&b")

@@ -13,9 +13,12 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from core.state import PARAMS
+from core.scenario import PARAMS
 from tests.app.support import APP, plain, url
-from ui import ce_views, learning, simplex, softmax_views
+from ui import cross_entropy_tabs as ce_views
+from ui import learning_tabs as learning
+from ui import simplex_view as simplex
+from ui import softmax_tabs as softmax_views
 
 PAGES = {
     "app_pages/playground.py": frozenset(),

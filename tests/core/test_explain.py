@@ -10,9 +10,10 @@ import scipy.special as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.explain import evaluate, in_unit
+from core.explain import evaluate
 from core.presets import PRESETS, apply_preset
-from core.state import DEFAULT, Scenario
+from core.scenario import DEFAULT, Scenario
+from core.units import in_unit
 
 
 @given(

@@ -15,7 +15,7 @@ from scipy.special import log_softmax as sp_log_softmax
 from scipy.special import softmax as sp_softmax
 
 from core.export import python_script, to_csv, to_json
-from core.state import DEFAULT, Scenario
+from core.scenario import DEFAULT, Scenario
 
 CASES = [
     DEFAULT,

@@ -10,29 +10,16 @@ import pytest
 
 from core.ce_views import curves_over_p
 from core.explain import evaluate
-from core.figures import (
-    Chart,
-    decision_regions,
-    descent_losses,
-    descent_race,
-    gradient_bars,
-    gradient_curves,
-    information_bar,
-    jacobian_heatmap,
-    loss_curve,
-    loss_curves,
-    plotly_text,
-    probability_bars,
-    sigmoid_chart,
-    simplex_chart,
-    temperature_curves,
-    training_curves,
-    transform_bars,
-)
+from core.figures.cross_entropy import gradient_curves, information_bar, loss_curves
+from core.figures.learning import decision_regions, descent_losses, descent_race, training_curves
+from core.figures.playground import gradient_bars, loss_curve, probability_bars
+from core.figures.simplex import simplex_chart
+from core.figures.softmax import jacobian_heatmap, sigmoid_chart, temperature_curves, transform_bars
+from core.figures.style import Chart, plotly_text
+from core.scenario import DEFAULT, Scenario
 from core.simplex import contour_levels, simplex_view
 from core.softmax import softmax
 from core.softmax_views import jacobian, temperature_sweep
-from core.state import DEFAULT, Scenario
 from core.training import decision_grid, logit_descent, make_blobs, train_softmax_regression
 from ui.theme import STYLE
 

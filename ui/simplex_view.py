@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.explain import in_unit
-from core.figures import simplex_chart
+from core.figures.simplex import simplex_chart
+from core.scenario import MAX_CLASSES, Scenario
 from core.simplex import contour_levels, pick_three, simplex_view
 from core.softmax import softmax
-from core.state import MAX_CLASSES, Scenario
 from core.text import fmt
-from ui import controls, present
-from ui import scenario as state
+from core.units import in_unit
+from ui import controls, present, session
 from ui.chart import chart
-from ui.deep_dive import PageParams
-from ui.learning import LR_OPTIONS, nearest_lr
+from ui.escape import md_escape
+from ui.frame import PageParams
+from ui.learning_tabs import LR_OPTIONS, nearest_lr
 from ui.present import style
-from ui.text import md_escape
 
 
 def corner_problems(_query: dict[str, list[str]]) -> list[str]:
     """Corners asked for in the URL that cannot be shown (the true class, no such class, twice)."""
-    sc = state.current()
+    sc = session.current()
     wanted = [int(st.session_state[k]) for k in ("sx_b", "sx_c")]
     shown = pick_three(softmax(sc.logits, temperature=sc.temperature), sc.target, wanted) if sc.n_classes >= 3 else ()
     return [

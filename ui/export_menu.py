@@ -13,7 +13,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.export import python_script, to_csv, to_json
-from core.state import Scenario
+from core.scenario import Scenario
 
 HOLDER = "pg_export"
 

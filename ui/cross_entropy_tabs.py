@@ -20,15 +20,18 @@ import numpy as np
 import streamlit as st
 
 from core.ce_views import curves_over_p, framework_values, information, read_batch, write_batch
-from core.explain import in_unit
-from core.figures import gradient_bars, gradient_curves, information_bar, loss_curves, transform_bars
+from core.figures.cross_entropy import gradient_curves, information_bar, loss_curves
+from core.figures.playground import gradient_bars
+from core.figures.softmax import transform_bars
 from core.losses import cross_entropy, cross_entropy_grad, smoothed_target
+from core.query import format_number, read_numbers, read_param
+from core.scenario import Scenario
 from core.softmax import softmax
-from core.state import Scenario, format_number, read_numbers, read_param
 from core.text import fmt
-from ui import scenario as state
+from core.units import in_unit
+from ui import session
 from ui.chart import chart
-from ui.deep_dive import PageParams
+from ui.frame import PageParams
 from ui.present import style
 
 BATCH_ROWS = "ce_batch_rows"
@@ -52,7 +55,7 @@ def _flag(text: str) -> bool:
 
 def _read_extra(query: dict[str, list[str]]) -> list[str]:
     """The list and table parameters, on a session's first visit."""
-    sc = state.current()
+    sc = session.current()
     problems: list[str] = []
     for key, toggle, item, bounds, _ in LISTS:
         values, p = read_numbers(query, key, sc.n_classes, bounds)
@@ -74,7 +77,7 @@ def _read_extra(query: dict[str, list[str]]) -> list[str]:
 
 
 def _write_extra() -> dict[str, str]:
-    sc = state.current()
+    sc = session.current()
     out: dict[str, str] = {}
     for key, toggle, item, _, empty in LISTS:
         if st.session_state.get(toggle):

@@ -18,15 +18,15 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from core.explain import in_unit
-from core.figures import jacobian_heatmap, sigmoid_chart, temperature_curves, transform_bars
+from core.figures.softmax import jacobian_heatmap, sigmoid_chart, temperature_curves, transform_bars
 from core.losses import entropy
+from core.scenario import Scenario
 from core.softmax import softmax
 from core.softmax_views import jacobian, stability_table
-from core.state import Scenario
 from core.text import fmt
+from core.units import in_unit
 from ui.chart import chart
-from ui.deep_dive import PageParams
+from ui.frame import PageParams
 from ui.present import style
 
 T_OPTIONS = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-20, 21))

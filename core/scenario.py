@@ -1,4 +1,4 @@
-"""The Playground's scenario: classes, logits, true class, temperature, unit.
+"""The shared example: classes, logits, true class, temperature, unit.
 
 A :class:`Scenario` is immutable and always valid: its constructor checks every
 field. :meth:`Scenario.from_query` turns URL query parameters into a scenario and
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, TypeVar
+
+from core.query import QueryParams, format_number, parse_number, quote, read_number, read_param
 
 __all__ = [
     "DEFAULT",
@@ -26,15 +28,10 @@ __all__ = [
     "MIN_CLASSES",
     "PARAMS",
     "TEMPERATURE_RANGE",
-    "QueryParams",
+    "UNITS",
     "Scenario",
+    "Unit",
     "check_class_name",
-    "format_number",
-    "parse_number",
-    "read_number",
-    "read_numbers",
-    "read_param",
-    "unknown_params",
 ]
 
 MIN_CLASSES = 2
@@ -42,31 +39,10 @@ MAX_CLASSES = 10
 MAX_NAME_LENGTH = 24
 TEMPERATURE_RANGE = (0.05, 10.0)
 LOGIT_SLIDER = (-10.0, 10.0)
-MAX_PARAM_LENGTH = 2000
-"""Longest query value read; longer ones are treated as bad (a URL is no place for a novel)."""
 
 Unit = Literal["nats", "bits"]
 UNITS: tuple[Unit, ...] = ("nats", "bits")
-QueryParams = Mapping[str, "str | Sequence[str]"]
 T = TypeVar("T")
-
-
-def format_number(x: float) -> str:
-    """Shortest text that reads back as exactly ``x`` (``2.0 -> "2"``, ``0.1 -> "0.1"``)."""
-    text = repr(float(x))
-    return text[:-2] if text.endswith(".0") else text
-
-
-def parse_number(text: str, *, name: str) -> float:
-    """Parse one finite real number; raise ``ValueError`` with a readable message."""
-    t = text.strip()
-    try:
-        value = float(t)
-    except ValueError:
-        raise ValueError(f"{name}: {t!r} is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name}: {t!r} is not a finite number")
-    return value
 
 
 def check_class_name(name: str, others: Sequence[str] = ()) -> str:
@@ -200,129 +176,29 @@ class Scenario:
         """Parse query parameters; never raises.
 
         Returns the scenario and a list of problems, one readable sentence per
-        parameter that was ignored (and replaced by its default).
+        parameter that was ignored (and replaced by its default). Every value is
+        read by :func:`core.query.read_param`, like every page's own parameters.
         """
         problems: list[str] = []
         default = DEFAULT
 
-        def get(key: str) -> str | None:
-            raw = params.get(key)
-            if raw is None:
-                return None
-            value = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
-            if len(value) > MAX_PARAM_LENGTH:
-                problems.append(f"'{key}' is longer than {MAX_PARAM_LENGTH} characters; ignored it.")
-                return None
+        def read(key: str, parse: Callable[[str], T], fallback: Callable[[], str]) -> T | None:
+            value, why = read_param(params, key, parse)
+            if why is not None:
+                problems.append(f"'{key}' ignored ({why}); using {fallback()}.")
             return value
 
-        # classes
-        classes = default.classes
-        raw_classes = get("classes")
-        if raw_classes is not None:
-            try:
-                classes = _parse_classes(raw_classes)
-            except ValueError as exc:
-                problems.append(f"'classes' ignored ({exc}); using {', '.join(default.classes)}.")
-
-        # logits
+        classes = read("classes", _parse_classes, lambda: ", ".join(default.classes)) or default.classes
         n = len(classes)
-        logits = default.logits if n == default.n_classes else (0.0,) * n
-        raw_logits = get("logits")
-        if raw_logits is not None:
-            try:
-                values = tuple(parse_number(v, name="a logit") for v in raw_logits.split(","))
-                if len(values) != n:
-                    raise ValueError(f"{len(values)} values for {n} classes")
-                logits = values
-            except ValueError as exc:
-                problems.append(f"'logits' ignored ({exc}); using {', '.join(map(format_number, logits))}.")
-
-        # target
+        start = default.logits if n == default.n_classes else (0.0,) * n
+        logits = read("logits", lambda t: _parse_logits(t, n), lambda: ", ".join(map(format_number, start))) or start
         target = default.target if classes == default.classes else 0
-        raw_target = get("target")
-        if raw_target is not None:
-            found = [i for i, c in enumerate(classes) if c.casefold() == raw_target.strip().casefold()]
-            if found:
-                target = found[0]
-            else:
-                problems.append(
-                    f"'target' ignored ({_quote(raw_target)} is not one of the classes); using {classes[target]}."
-                )
-
-        # temperature
+        found = read("target", lambda t: _find_class(t, classes), lambda: classes[target])
+        target = target if found is None else found
         temperature, problem = read_number(params, "temperature", TEMPERATURE_RANGE, default.temperature)
         problems += problem
-
-        # unit
-        unit: Unit = default.unit
-        raw_unit = get("unit")
-        if raw_unit is not None:
-            u = raw_unit.strip().lower()
-            if u in UNITS:
-                unit = "nats" if u == "nats" else "bits"
-            else:
-                problems.append(f"'unit' ignored ({_quote(raw_unit)} is not nats or bits); using {unit}.")
-
+        unit = read("unit", _parse_unit, lambda: default.unit) or default.unit
         return cls(classes, logits, target, temperature, unit), problems
-
-
-def read_param(params: QueryParams, key: str, parse: Callable[[str], T]) -> tuple[T | None, str | None]:
-    """``(parse(value), None)`` for the URL's last value of ``key``; ``(None, reason)`` if it is bad.
-
-    Absent means ``(None, None)``. Never raises: a value longer than
-    :data:`MAX_PARAM_LENGTH` or one ``parse`` rejects with ``ValueError`` gives the reason.
-    Every page parameter is read through here, so each is limited and reported alike.
-    """
-    raw = params.get(key)
-    if raw is None:
-        return None, None
-    text = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
-    try:
-        if len(text) > MAX_PARAM_LENGTH:
-            raise ValueError(f"longer than {MAX_PARAM_LENGTH} characters")
-        return parse(text), None
-    except ValueError as exc:
-        return None, str(exc)
-
-
-def _within(value: float, bounds: tuple[float, float]) -> float:
-    lo, hi = bounds
-    if not lo <= value <= hi:
-        raise ValueError(f"{format_number(value)} is outside {format_number(lo)} to {format_number(hi)}")
-    return value
-
-
-def read_number(params: QueryParams, key: str, bounds: tuple[float, float], default: float) -> tuple[float, list[str]]:
-    """A number query parameter within ``bounds``: ``(value, [])``, or ``(default, [problem])``.
-
-    Absent means the default and no problem; never raises.
-    """
-    value, why = read_param(params, key, lambda t: _within(parse_number(t, name=key), bounds))
-    if why is not None:
-        return default, [f"'{key}' ignored ({why}); using {format_number(default)}."]
-    return (default if value is None else value), []
-
-
-def read_numbers(
-    params: QueryParams, key: str, count: int, bounds: tuple[float, float]
-) -> tuple[tuple[float, ...] | None, list[str]]:
-    """``count`` comma-separated numbers within ``bounds``: ``(values, [])``, or ``(None, [problem])``.
-
-    Absent means ``(None, [])``; never raises.
-    """
-
-    def parse(text: str) -> tuple[float, ...]:
-        parts = text.split(",")
-        if len(parts) != count:
-            raise ValueError(f"{len(parts)} values for {count} classes")
-        return tuple(_within(parse_number(t, name=key), bounds) for t in parts)
-
-    values, why = read_param(params, key, parse)
-    return values, ([] if why is None else [f"'{key}' ignored ({why})."])
-
-
-def _quote(text: str, limit: int = 40) -> str:
-    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _parse_classes(text: str) -> tuple[str, ...]:
@@ -335,12 +211,31 @@ def _parse_classes(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _parse_logits(text: str, n: int) -> tuple[float, ...]:
+    values = tuple(parse_number(v, name="a logit") for v in text.split(","))
+    if len(values) != n:
+        raise ValueError(f"{len(values)} values for {n} classes")
+    return values
+
+
+def _find_class(text: str, classes: Sequence[str]) -> int:
+    key = text.strip().casefold()
+    for i, c in enumerate(classes):
+        if c.casefold() == key:
+            return i
+    raise ValueError(f"{quote(text)} is not one of the classes")
+
+
+def _parse_unit(text: str) -> Unit:
+    u = text.strip().lower()
+    if u == "nats":
+        return "nats"
+    if u == "bits":
+        return "bits"
+    raise ValueError(f"{quote(text)} is not nats or bits")
+
+
 PARAMS = frozenset({"classes", "logits", "target", "temperature", "unit"})
 """The query parameters a :class:`Scenario` reads and writes."""
 
 DEFAULT = Scenario()
-
-
-def unknown_params(params: QueryParams, known: frozenset[str] = PARAMS) -> list[str]:
-    """One problem sentence per query parameter the page does not know."""
-    return [f"unknown parameter {_quote(k)} ignored." for k in params if k not in known]

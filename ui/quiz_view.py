@@ -15,10 +15,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from core.query import format_number
 from core.quiz import MAX_SEED, ROUND, Grade, Question, grade
-from core.state import Scenario, format_number
-from ui.deep_dive import PageParams
-from ui.text import md_escape
+from core.scenario import Scenario
+from ui.escape import md_escape
+from ui.frame import PageParams
 
 ANSWERS = "qz_answers"
 """``{(seed, n): (answer, Grade)}`` for every question answered in this session"""

@@ -10,16 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.state import (
-    DEFAULT,
-    MAX_CLASSES,
-    MAX_NAME_LENGTH,
-    PARAMS,
-    Scenario,
-    check_class_name,
-    format_number,
-    unknown_params,
-)
+from core.query import format_number, unknown_params
+from core.scenario import DEFAULT, MAX_CLASSES, MAX_NAME_LENGTH, PARAMS, Scenario, check_class_name
 
 names = st.text(
     alphabet=st.characters(blacklist_categories=("C", "Zs"), blacklist_characters=","),
@@ -128,8 +120,8 @@ def test_bad_classes_keep_good_logits_when_counts_match() -> None:
 
 
 def test_unknown_parameters_are_reported() -> None:
-    assert unknown_params({"foo": "1", "logits": "1,2,3"}) == ["unknown parameter 'foo' ignored."]
-    assert unknown_params(dict.fromkeys(PARAMS, "")) == []
+    assert unknown_params({"foo": "1", "logits": "1,2,3"}, PARAMS) == ["unknown parameter 'foo' ignored."]
+    assert unknown_params(dict.fromkeys(PARAMS, ""), PARAMS) == []
 
 
 query_values = st.one_of(st.text(max_size=60), st.lists(st.text(max_size=30), max_size=3))

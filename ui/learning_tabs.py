@@ -20,24 +20,18 @@ import math
 import numpy as np
 import streamlit as st
 
-from core.explain import in_unit
-from core.figures import (
-    decision_regions,
-    descent_losses,
-    descent_race,
-    gradient_bars,
-    probability_bars,
-    training_curves,
-)
-from core.state import Scenario
+from core.figures.learning import decision_regions, descent_losses, descent_race, training_curves
+from core.figures.playground import gradient_bars, probability_bars
+from core.scenario import Scenario
 from core.text import fmt
 from core.training import DescentPath, TrainingResult, confidently_wrong, decision_grid, logit_descent, make_blobs
 from core.training import train_softmax_regression as train
+from core.units import in_unit
 from ui import animation, controls, present
 from ui.chart import chart
-from ui.deep_dive import PageParams
+from ui.escape import md_escape
+from ui.frame import PageParams
 from ui.present import style
-from ui.text import md_escape
 
 STEPS = 100
 """Gradient steps computed on the logits (the player goes through them)."""
@@ -89,10 +83,6 @@ PARAMS = PageParams(
     },
     read_extra=epoch_problems,
 )
-
-
-def any_playing() -> bool:
-    return any(animation.playing(p) for p in PLAYERS)
 
 
 # ---- gradient steps on the logits ------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""Shared styling for every chart: the style, the Chart type, layouts, axes, class bars, safe labels."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from core.text import fmt
+
+if TYPE_CHECKING:
+    pass
+
+
+Spec = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """Colours and sizes shared by every chart."""
+
+    other: str
+    """bars of the classes that are not the true class"""
+    true: str
+    """the true class (also marked by a hatch pattern and the word "true")"""
+    curve: str
+    """lines such as the loss curve"""
+    font_size: int = 17
+    font_family: str = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
+    """Streamlit's own typeface, which the page already serves (nothing downloaded)"""
+    line_width: float = 3.0
+    height: int = 300
+    series: tuple[str, ...] = ("#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#D55E00")
+    """colours for one line per class (the true class takes ``true``); dashes tell them apart too"""
+
+
+@dataclass(frozen=True)
+class Chart:
+    spec: Spec
+    alt: str
+
+
+def plotly_text(text: str) -> str:
+    """Untrusted text for a Plotly label: no HTML tags, no ``$...$`` LaTeX.
+
+    >>> plotly_text("<b>$x$</b>")
+    '&lt;b&gt;&#36;x&#36;&lt;/b&gt;'
+    """
+    return html.escape(text, quote=False).replace("$", "&#36;")
+
+
+def class_label(name: str, is_true: bool) -> str:
+    safe = plotly_text(name)
+    return f"<b>{safe}</b> ✓ true" if is_true else safe
+
+
+def bars_height(style: FigureStyle, n_bars: int) -> int:
+    """Tall enough that every class keeps a readable bar (about 34 px each beyond 5)."""
+    return max(style.height, 130 + 34 * n_bars)
+
+
+def base_layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> Spec:
+    layout: Spec = {
+        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": style.font_size + 1, "weight": 600}},
+        "height": style.height,
+        "margin": {"l": 8, "r": 24, "t": round(2.6 * style.font_size), "b": 8},  # room for the title
+        "font": {"size": style.font_size, "family": style.font_family},
+        "showlegend": False,
+        "uirevision": revision,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "hoverlabel": {"font": {"size": style.font_size}},
+    }
+    layout.update(extra)
+    return layout
+
+
+def legend(style: FigureStyle) -> Spec:
+    """A horizontal legend at the bottom of the figure, under the x axis and its title at any text size.
+
+    Pinned to the container's bottom edge, so Plotly makes room for it below the
+    axis instead of drawing it over the axis title (as a legend at a fixed paper
+    position did once the text grew or the legend wrapped).
+    """
+    return {
+        "orientation": "h",
+        "yref": "container",
+        "y": 0,
+        "yanchor": "bottom",
+        "x": 0,
+        "font": {"size": style.font_size - 1},
+    }
+
+
+def class_bars(
+    classes: Sequence[str],
+    values: npt.ArrayLike,
+    target: int,
+    style: FigureStyle,
+    *,
+    text: list[str],
+    hover: str,
+) -> Spec:
+    """Horizontal bars, one per class top to bottom, the true class hatched and named."""
+    v = np.asarray(values, dtype=np.float64)
+    n = len(classes)
+    colours = [style.true if i == target else style.other for i in range(n)]
+    shapes = ["/" if i == target else "" for i in range(n)]
+    return {
+        "type": "bar",
+        "orientation": "h",
+        "x": v.tolist(),
+        "y": list(range(n)),
+        "text": text,
+        "textposition": "outside",
+        "cliponaxis": False,
+        "marker": {"color": colours, "pattern": {"shape": shapes, "fgcolor": "#ffffff", "solidity": 0.25}},
+        "customdata": [plotly_text(c) for c in classes],
+        "hovertemplate": hover + "<extra></extra>",
+    }
+
+
+def axis(style: FigureStyle, **extra: Any) -> Spec:
+    axis: Spec = {
+        "tickfont": {"size": style.font_size},
+        "gridcolor": "rgba(128,128,128,0.25)",
+        "fixedrange": True,
+        "automargin": True,
+    }
+    axis.update(extra)
+    return axis
+
+
+def alt_values(classes: Sequence[str], values: npt.NDArray[np.float64], target: int) -> str:
+    return "; ".join(
+        f"{c}{' (true class)' if i == target else ''}: {fmt(float(x))}"
+        for i, (c, x) in enumerate(zip(classes, values, strict=True))
+    )
+
+
+_SPANS = tuple(m * 10.0**e for e in range(-6, 3) for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0))
+
+
+def nice_span(largest: float) -> float:
+    """A round axis half-width leaving room for the labels: it changes rarely while dragging,
+    so the chart updates without a relayout (and reads more calmly)."""
+    need = 1.6 * largest
+    return next((s for s in _SPANS if s >= need), need if need > 0 else 1.0)
+
+
+def class_axis(classes: Sequence[str], target: int) -> Spec:
+    return {
+        "tickmode": "array",
+        "tickvals": list(range(len(classes))),
+        "ticktext": [class_label(c, i == target) for i, c in enumerate(classes)],
+        "autorange": "reversed",
+        "automargin": True,
+        "showgrid": False,
+    }
+
+
+def dotted_vline(x: float) -> list[Spec]:
+    """A dotted vertical line at ``x``: where the reader is now (the current p, step or epoch)."""
+    return [
+        {
+            "type": "line",
+            "x0": x,
+            "x1": x,
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#444444", "width": 2, "dash": "dot"},
+        }
+    ]
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha:.3f})"
+
+
+def tint(hex_colour: str, amount: float) -> str:
+    """``hex_colour`` mixed with white (``amount`` 0: unchanged, 1: white)."""
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in rgb)

@@ -1,0 +1,113 @@
+"""Reading URL query parameters: one reader, so every value is limited and reported alike.
+
+Every page's parameters, the Scenario's included, go through :func:`read_param`,
+which never raises: a bad value comes back as a reason for the page to show.
+Numbers are written back with :func:`format_number`, the shortest text that reads
+back as the same float.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
+
+__all__ = [
+    "MAX_PARAM_LENGTH",
+    "QueryParams",
+    "format_number",
+    "parse_number",
+    "quote",
+    "read_number",
+    "read_numbers",
+    "read_param",
+    "unknown_params",
+]
+
+MAX_PARAM_LENGTH = 2000
+"""Longest query value read; longer ones are treated as bad (a URL is no place for a novel)."""
+
+QueryParams = Mapping[str, "str | Sequence[str]"]
+T = TypeVar("T")
+
+
+def format_number(x: float) -> str:
+    """Shortest text that reads back as exactly ``x`` (``2.0 -> "2"``, ``0.1 -> "0.1"``)."""
+    text = repr(float(x))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def parse_number(text: str, *, name: str) -> float:
+    """Parse one finite real number; raise ``ValueError`` with a readable message."""
+    t = text.strip()
+    try:
+        value = float(t)
+    except ValueError:
+        raise ValueError(f"{name}: {t!r} is not a number") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: {t!r} is not a finite number")
+    return value
+
+
+def read_param(params: QueryParams, key: str, parse: Callable[[str], T]) -> tuple[T | None, str | None]:
+    """``(parse(value), None)`` for the URL's last value of ``key``; ``(None, reason)`` if it is bad.
+
+    Absent means ``(None, None)``. Never raises: a value longer than
+    :data:`MAX_PARAM_LENGTH` or one ``parse`` rejects with ``ValueError`` gives the reason.
+    Every page parameter is read through here, so each is limited and reported alike.
+    """
+    raw = params.get(key)
+    if raw is None:
+        return None, None
+    text = raw if isinstance(raw, str) else (raw[-1] if len(raw) else "")
+    try:
+        if len(text) > MAX_PARAM_LENGTH:
+            raise ValueError(f"longer than {MAX_PARAM_LENGTH} characters")
+        return parse(text), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def _within(value: float, bounds: tuple[float, float]) -> float:
+    lo, hi = bounds
+    if not lo <= value <= hi:
+        raise ValueError(f"{format_number(value)} is outside {format_number(lo)} to {format_number(hi)}")
+    return value
+
+
+def read_number(params: QueryParams, key: str, bounds: tuple[float, float], default: float) -> tuple[float, list[str]]:
+    """A number query parameter within ``bounds``: ``(value, [])``, or ``(default, [problem])``.
+
+    Absent means the default and no problem; never raises.
+    """
+    value, why = read_param(params, key, lambda t: _within(parse_number(t, name=key), bounds))
+    if why is not None:
+        return default, [f"'{key}' ignored ({why}); using {format_number(default)}."]
+    return (default if value is None else value), []
+
+
+def read_numbers(
+    params: QueryParams, key: str, count: int, bounds: tuple[float, float]
+) -> tuple[tuple[float, ...] | None, list[str]]:
+    """``count`` comma-separated numbers within ``bounds``: ``(values, [])``, or ``(None, [problem])``.
+
+    Absent means ``(None, [])``; never raises.
+    """
+
+    def parse(text: str) -> tuple[float, ...]:
+        parts = text.split(",")
+        if len(parts) != count:
+            raise ValueError(f"{len(parts)} values for {count} classes")
+        return tuple(_within(parse_number(t, name=key), bounds) for t in parts)
+
+    values, why = read_param(params, key, parse)
+    return values, ([] if why is None else [f"'{key}' ignored ({why})."])
+
+
+def quote(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def unknown_params(params: QueryParams, known: frozenset[str]) -> list[str]:
+    """One problem sentence per query parameter the page does not know."""
+    return [f"unknown parameter {quote(k)} ignored." for k in params if k not in known]
