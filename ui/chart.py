@@ -77,4 +77,6 @@ def chart(c: Chart, key: str) -> None:
     (:func:`core.figures.chart_tables`); the chart itself is a figure labelled by
     ``c.alt``.
     """
-    _chart(key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG, "tables": chart_tables(c)})
+    _chart(
+        key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG, "tables": [t.as_dict() for t in chart_tables(c)]}
+    )

@@ -1,16 +1,24 @@
-"""Turning untrusted text into Streamlit markdown safely.
+"""Escaping at the sink: untrusted text is escaped exactly once, where it meets markup.
 
-Class names and URL values are data, never markup: every one goes through
-:func:`md_escape` before it reaches markdown (``st.markdown``, widget labels,
-warnings), and through ``html.escape`` before it reaches ``st.html``.
-Pure Python (no Streamlit import), so it is unit-tested like core.
+Class names and URL values are data, never markup. One helper per kind of sink:
+
+- :func:`md_escape` where text meets Streamlit markdown (``st.markdown``, widget
+  labels, metric labels, warnings, segmented-control options);
+- :func:`html_escape` where it meets ``st.html``;
+- :func:`core.figures.style.plotly_text` where it meets a chart label (in core,
+  where the charts are built).
+
+Plain-text sinks (a selectbox's options, ``st.code``, a table cell set with
+textContent) take the text as it is. Messages are kept unescaped until they are
+shown. Pure Python (no Streamlit import), so it is unit-tested like core.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
-__all__ = ["md_escape"]
+__all__ = ["html_escape", "md_escape"]
 
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping
 # them all also disarms Streamlit's own syntax (:emoji:, :color[...], $latex$).
@@ -24,3 +32,12 @@ def md_escape(text: str) -> str:
     '\\*\\*cat\\*\\* \\$x\\$ \\<b\\>'
     """
     return _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
+
+
+def html_escape(text: str) -> str:
+    """Text that ``st.html`` shows literally.
+
+    >>> html_escape('<b>"cat" & dog</b>')
+    '&lt;b&gt;&quot;cat&quot; &amp; dog&lt;/b&gt;'
+    """
+    return html.escape(text)

@@ -39,9 +39,28 @@ class FigureStyle:
 
 
 @dataclass(frozen=True)
+class Table:
+    """Numbers a chart draws, for "Show the numbers": plain text cells (set as text, never markup)."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"caption": self.caption, "header": list(self.header), "rows": [list(r) for r in self.rows]}
+
+
+@dataclass(frozen=True)
 class Chart:
+    """A Plotly spec, the alt text that says its numbers in words, and the same numbers as tables.
+
+    A builder makes all three from the numbers it is given (computed by core), so
+    the tables are the chart's numbers, not a re-reading of its spec.
+    """
+
     spec: Spec
     alt: str
+    tables: tuple[Table, ...] = ()
 
 
 def plotly_text(text: str) -> str:
