@@ -23,12 +23,12 @@ dev: $(VENV)/.runtime  ## like run, reloading on file changes
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
 browser: $(VENV)/.dev  ## make sure Chromium (browser tests) and nginx (deploy test) are there
-	@$(PY) tests/e2e/browser.py --ensure
+	@$(PY) -m harness.browser --ensure
 
 test: $(VENV)/.dev browser lint  ## lint, then every test (core, app, browser)
 	$(PY) -m pytest
 
-test-fast: $(VENV)/.dev  ## core and app tests only, no browser
+test-fast: $(VENV)/.dev  ## core and app tests only: no browser, no nginx, no root needed
 	$(PY) -m pytest -m "not e2e"
 
 lint: $(VENV)/.dev
@@ -39,7 +39,7 @@ lint: $(VENV)/.dev
 bench: $(VENV)/.dev browser  ## print the benchmark tables (about 10 minutes)
 	$(PY) -m bench
 
-screenshot: $(VENV)/.dev browser  ## re-render docs/playground.png
+screenshot: $(VENV)/.dev browser  ## re-render docs/playground.png (starts its own server)
 	$(PY) docs/screenshot.py "" docs/playground.png
 
 clean:

@@ -14,7 +14,7 @@ with page(
     params,
     toolbar=None,
 ):  # the shared example rides along in the URL, as on every page
-    seed, n = int(st.session_state["qz_seed"]), int(st.session_state["qz_n"])
+    seed, n = quiz.seed_and_question()
     quiz.header(seed, n)
     if n >= ROUND:
         quiz.summary(seed)

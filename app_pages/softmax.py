@@ -6,7 +6,8 @@ from ui.frame import tabbed
 tabbed(
     "Softmax, up close",
     "The same example as the Playground (change the logits here or there). "
-    "Each tab takes one property of softmax and shows it with these numbers.",
+    "Each tab takes one property of softmax and shows it with these numbers, "
+    "at the toolbar's temperature T: p = softmax(z / T).",
     views.PARAMS,
     [
         ("Temperature", views.temperature),

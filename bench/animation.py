@@ -21,7 +21,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from bench.classroom import TIMEOUT, _until_finished
 from bench.common import cpu_seconds, pct, recording, table
-from tests.e2e.server import IDLE, serve
+from harness.server import IDLE, serve
 
 FRAMES = 30
 CASES = [

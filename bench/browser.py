@@ -17,8 +17,8 @@ from typing import Any
 from playwright.sync_api import Page, sync_playwright
 
 from bench.common import pct, table
-from tests.e2e.browser import LAUNCH_ARGS, find_chromium
-from tests.e2e.server import IDLE, serve
+from harness.browser import LAUNCH_ARGS, find_chromium
+from harness.server import IDLE, serve
 
 PRESSES = 40
 DRAG_SECONDS = 4.0

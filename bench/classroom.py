@@ -34,7 +34,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from bench.common import cpu_seconds, pct, recording, rss_mb, table
-from tests.e2e.server import IDLE, serve, serve_replicated
+from harness.server import IDLE, serve, serve_replicated
 
 SIZES = (50, 100, 200)
 SECONDS = 24.0

@@ -106,8 +106,8 @@ def recording(url: str) -> Iterator[tuple[Any, list[bytes]]]:
     """A Chromium page on ``url`` and the list its websocket's sent frames are appended to."""
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.browser import LAUNCH_ARGS, find_chromium
-    from tests.e2e.server import IDLE
+    from harness.browser import LAUNCH_ARGS, find_chromium
+    from harness.server import IDLE
 
     frames: list[bytes] = []
     with sync_playwright() as p:

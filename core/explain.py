@@ -12,10 +12,15 @@ would on the board, with temperature ``T``:
 
 The loss and gradient come from :mod:`core.losses` and the probabilities from
 :mod:`core.softmax`; the step columns only spell out the same computation.
+Losses are computed in nats and also given in the scenario's unit (nats or bits),
+so the page only formats them; :class:`LossCurve` holds the points of the loss
+curve :math:`-\log p` the page draws.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,8 +28,52 @@ import numpy as np
 from core.losses import cross_entropy, cross_entropy_grad
 from core.scenario import Scenario
 from core.softmax import FloatArray, log_softmax, shifted_logits, softmax
+from core.units import in_unit
 
-__all__ = ["Evaluation", "evaluate"]
+__all__ = ["CURVE_P", "REFERENCE_P", "Evaluation", "LossCurve", "evaluate", "loss_curve_points"]
+
+CURVE_P: FloatArray = np.unique(np.round(np.concatenate([np.geomspace(1e-4, 1.0, 90), np.linspace(0.02, 1.0, 50)]), 6))
+"""Where the loss curve is drawn: dense near p = 0, where -log p is steep; the same for every example."""
+CURVE_P.setflags(write=False)
+REFERENCE_P = 0.01
+"""The loss curve's axis always reaches the loss at this p (4.6 nats), so a small loss still looks small."""
+
+
+@dataclass(frozen=True)
+class LossCurve:
+    r"""The loss :math:`-\log p` over p in (0, 1], in ``unit``, and where the example is on it."""
+
+    p: FloatArray
+    """the grid :data:`CURVE_P`"""
+    loss: FloatArray
+    """-log p at each grid point, in ``unit``"""
+    p_now: float
+    """the example's p(true class)"""
+    loss_now: float
+    """the example's loss in ``unit`` (from log-softmax: finite even where p_now underflows to 0)"""
+    reference: float
+    """-log :data:`REFERENCE_P` in ``unit``"""
+    unit: str
+
+
+@functools.lru_cache(maxsize=4)
+def _curve_loss(unit: str) -> FloatArray:
+    """-log p over :data:`CURVE_P` in ``unit`` (the same for every example: computed once per unit)."""
+    loss = np.array([in_unit(-math.log(p), unit) for p in CURVE_P])
+    loss.setflags(write=False)
+    return loss
+
+
+def loss_curve_points(p_now: float, loss_nats: float, unit: str) -> LossCurve:
+    """The loss curve in ``unit``, with the example's p(true) and its loss (in nats, converted here)."""
+    return LossCurve(
+        p=CURVE_P,
+        loss=_curve_loss(unit),
+        p_now=p_now,
+        loss_now=in_unit(loss_nats, unit),
+        reference=in_unit(-math.log(REFERENCE_P), unit),
+        unit=unit,
+    )
 
 
 @dataclass(frozen=True)
@@ -49,6 +98,19 @@ class Evaluation:
     target: int
     predicted: int
     temperature: float
+    prob_total: float
+    """sum of probs (1 up to rounding)"""
+    unit: str
+    """the unit the page shows ("nats" or "bits")"""
+    loss_in_unit: float
+    """the loss in ``unit``"""
+    other_unit: str
+    """the unit the page does not show"""
+    loss_in_other_unit: float
+    surprise_in_unit: FloatArray
+    """-log p in ``unit``"""
+    curve: LossCurve
+    """the loss curve -log p(true) in ``unit``, with this example on it"""
 
     @property
     def p_true(self) -> float:
@@ -68,6 +130,9 @@ def evaluate(scenario: Scenario) -> Evaluation:
     surprise = -log_softmax(z, temperature=t)
     loss = float(cross_entropy(shifted, scenario.target))
     grad = cross_entropy_grad(shifted, scenario.target) / t
+    unit = scenario.unit
+    other = "bits" if unit == "nats" else "nats"
+    p_true = float(probs[scenario.target])
     return Evaluation(
         scaled=scaled,
         shifted=shifted,
@@ -80,4 +145,11 @@ def evaluate(scenario: Scenario) -> Evaluation:
         target=scenario.target,
         predicted=int(np.argmax(z)),
         temperature=t,
+        prob_total=float(probs.sum()),
+        unit=unit,
+        loss_in_unit=in_unit(loss, unit),
+        other_unit=other,
+        loss_in_other_unit=in_unit(loss, other),
+        surprise_in_unit=np.array([in_unit(float(s), unit) for s in surprise]),
+        curve=loss_curve_points(p_true, loss, unit),
     )

@@ -38,7 +38,7 @@ def rows(sc: Scenario) -> list[dict[str, Any]]:
             "logit": _num(sc.logits[i]),
             "logit_over_T": _num(float(ev.scaled[i])),
             "probability": float(ev.probs[i]),
-            "surprise": _num(in_unit(float(ev.surprise[i]), sc.unit)),
+            "surprise": _num(float(ev.surprise_in_unit[i])),
             "gradient": float(ev.grad[i]),
         }
         for i, name in enumerate(sc.classes)

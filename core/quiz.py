@@ -89,14 +89,19 @@ def _scenario(rng: np.random.Generator, classes: tuple[str, ...], target: int | 
 
 
 def _loss(sc: Scenario) -> float:
-    return float(-log_softmax(sc.logits)[sc.target])
+    """Cross-entropy in nats: -log softmax(z / T)[true] (the quiz's examples have T = 1)."""
+    return float(-log_softmax(sc.logits, temperature=sc.temperature)[sc.target])
 
 
 def step_moves(sc: Scenario, lr: float = 1.0) -> np.ndarray:
-    """How each probability changes after one gradient step of cross-entropy on the logits."""
-    p = softmax(sc.logits)
+    """How each probability changes after one gradient step of cross-entropy on the logits.
+
+    p = softmax(z / T); the step is z ← z − lr (p − y) / T (the quiz's examples have T = 1).
+    """
+    t = sc.temperature
+    p = softmax(sc.logits, temperature=t)
     y = np.eye(sc.n_classes)[sc.target]
-    return np.asarray(softmax(np.asarray(sc.logits) - lr * (p - y)) - p)
+    return np.asarray(softmax(np.asarray(sc.logits) - lr * (p - y) / t, temperature=t) - p)
 
 
 def question(seed: int, n: int) -> Question:
@@ -118,7 +123,7 @@ def question(seed: int, n: int) -> Question:
         return Question(seed, n, kind, f"The true class is {name}. Which logits give the lowest loss?", options, best)
     while True:
         sc = _scenario(rng, classes)
-        p = softmax(sc.logits)
+        p = softmax(sc.logits, temperature=sc.temperature)
         if kind == "step":
             if np.all(np.abs(step_moves(sc)) >= MIN_MOVE):
                 break
@@ -158,7 +163,7 @@ def grade(q: Question, answer: float | int | Sequence[bool]) -> Grade:
         truth = float(q.truth)  # type: ignore[arg-type]
         off = abs(guess - truth)
         sc = q.scenario
-        p = float(softmax(sc.logits)[sc.target])
+        p = float(softmax(sc.logits, temperature=sc.temperature)[sc.target])
         if q.kind == "p_true":
             ok = off <= P_TOLERANCE
             why = (
@@ -175,7 +180,7 @@ def grade(q: Question, answer: float | int | Sequence[bool]) -> Grade:
             raise ValueError(f"answer must be an option from 0 to {len(q.scenarios) - 1}, got {answer!r}")
         best = int(q.truth)  # type: ignore[arg-type]
         sc = q.scenarios[best]
-        p = float(softmax(sc.logits)[sc.target])
+        p = float(softmax(sc.logits, temperature=sc.temperature)[sc.target])
         losses = ", ".join(f"{'ABC'[i]} {fmt(_loss(o), 3)}" for i, o in enumerate(q.scenarios))
         why = (
             f"The loss only depends on p({sc.target_name}); option {'ABC'[best]} gives it the most ({fmt(p, 3)}). "

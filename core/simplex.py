@@ -14,6 +14,7 @@ full loss by :math:`-\log(p_a + p_b + p_c)`.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,11 +22,21 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from core.descent import logit_descent
 from core.softmax import check_temperature, softmax
 from core.softmax_views import TEMPERATURES, temperature_sweep
-from core.training import logit_descent
+from core.units import in_unit
 
-__all__ = ["SimplexView", "contour_levels", "pick_three", "simplex_view"]
+__all__ = [
+    "Band",
+    "SimplexPage",
+    "SimplexView",
+    "contour_levels",
+    "corners",
+    "pick_three",
+    "simplex_page",
+    "simplex_view",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -114,3 +125,99 @@ def simplex_view(
 def contour_levels(unit: str) -> tuple[float, ...]:
     """Loss levels (in ``unit``) for the contour lines: round numbers in nats or bits."""
     return (0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0) if unit == "nats" else (0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 8.0)
+
+
+def corners(
+    logits: npt.ArrayLike, target: int, *, temperature: float, wanted: Sequence[int] = ()
+) -> tuple[int, int, int]:
+    """The three classes the triangle shows for these logits: :func:`pick_three` of ``softmax(z / T)``."""
+    return pick_three(softmax(logits, temperature=check_temperature(temperature)), target, wanted)
+
+
+@dataclass(frozen=True)
+class Band:
+    """The points of the triangle whose loss is from ``lo`` to ``hi`` (in the unit): ``p_lo <= p(true) <= p_hi``."""
+
+    lo: float
+    hi: float
+    """``inf`` for the last band"""
+    p_hi: float
+    """exp(-lo), in nats"""
+    p_lo: float
+    """exp(-hi), 0 for the last band"""
+
+
+@dataclass(frozen=True)
+class SimplexPage:
+    """Every number the Simplex page shows, losses in ``unit``; see :func:`simplex_page`."""
+
+    view: SimplexView
+    temperature: float
+    unit: str
+    hidden: tuple[int, ...]
+    """the classes not shown, in order"""
+    rest_percent: float
+    """their share of the probability, in percent"""
+    loss_shown: float
+    """-log p(true) on the triangle"""
+    loss_full: float
+    """-log p(true) over all classes"""
+    levels: tuple[float, ...]
+    """the contour lines' losses"""
+    level_p: tuple[float, ...]
+    """each contour's p(true): the loss level L sits at p = e^-L (2^-L in bits)"""
+    bands: tuple[Band, ...]
+    """the shaded bands between contours, from the top corner down"""
+    temperatures: tuple[float, ...]
+    """the temperature path's T values (0.01 to 100)"""
+    marks: tuple[int, ...]
+    """indices of T = 0.1, 1 and 10 on the temperature path"""
+
+    @property
+    def steps(self) -> int:
+        return len(self.view.descent_path) - 1
+
+    @property
+    def descent_losses(self) -> FloatArray:
+        """cross-entropy on the triangle after each gradient step, in the unit"""
+        return np.array([in_unit(float(v), self.unit) for v in self.view.descent_losses])
+
+
+def simplex_page(
+    logits: npt.ArrayLike,
+    target: int,
+    *,
+    temperature: float,
+    unit: str,
+    wanted: Sequence[int] = (),
+    lr: float = 1.0,
+    steps: int = 30,
+) -> SimplexPage:
+    """The Simplex page's numbers: :func:`simplex_view` (at temperature ``T``) and the contours in ``unit``."""
+    view = simplex_view(logits, target, temperature=temperature, wanted=wanted, lr=lr, steps=steps)
+    n = np.asarray(logits).size
+    levels = contour_levels(unit)
+    nats = [level / in_unit(1.0, unit) for level in levels]  # a level in the unit, back in nats
+    bounds = [0.0, *levels]
+    p_bounds = [1.0, *(math.exp(-v) for v in nats), 0.0]
+    bands = tuple(
+        Band(lo=lo, hi=hi, p_hi=p_hi, p_lo=p_lo)
+        for (lo, hi), (p_hi, p_lo) in zip(
+            itertools.pairwise([*bounds, math.inf]), itertools.pairwise(p_bounds), strict=True
+        )
+    )
+    marks = tuple(i for i, t in enumerate(TEMPERATURES) if any(math.isclose(t, m) for m in (0.1, 1.0, 10.0)))
+    return SimplexPage(
+        view=view,
+        temperature=float(temperature),
+        unit=unit,
+        hidden=tuple(i for i in range(n) if i not in view.classes),
+        rest_percent=100.0 * view.rest,
+        loss_shown=in_unit(view.loss_shown, unit),
+        loss_full=in_unit(view.loss_full, unit),
+        levels=levels,
+        level_p=tuple(p_bounds[1:-1]),
+        bands=bands,
+        temperatures=tuple(float(t) for t in TEMPERATURES),
+        marks=marks,
+    )

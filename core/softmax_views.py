@@ -1,7 +1,11 @@
 r"""The numbers behind the Softmax page: temperature sweeps, stability, two classes, the Jacobian.
 
 Everything here builds on :mod:`core.softmax`; the naive formula exists only to
-show where it breaks.
+show where it breaks. One function per tab of the page (:func:`temperature_tab`,
+:func:`shift_scale_tab`, :func:`stability_tab`, :func:`two_classes_tab`,
+:func:`jacobian_tab`) returns every number that tab shows, all under one
+temperature rule: the probabilities are :math:`p = \operatorname{softmax}(z / T)`
+with the example's ``T``, and entropies are in the example's unit.
 """
 
 from __future__ import annotations
@@ -12,19 +16,38 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from core.softmax import FloatArray, check_logits, softmax
+from core.losses import entropy
+from core.query import format_number
+from core.scenario import Scenario, Unit
+from core.softmax import FloatArray, check_logits, check_temperature, softmax
+from core.units import in_unit
 
 __all__ = [
+    "COLD",
     "DTYPES",
+    "HOT",
+    "SIGMOID_MARKS",
+    "SIGMOID_X",
     "TEMPERATURES",
+    "JacobianTab",
+    "ShiftScaleTab",
     "StabilityRow",
+    "StabilityTab",
+    "TemperatureTab",
+    "TwoClassesTab",
     "jacobian",
+    "jacobian_tab",
     "naive_softmax",
     "overflow_point",
+    "shift_scale_tab",
     "sigmoid",
+    "stability_tab",
     "stability_table",
     "stable_softmax",
+    "temperature_rule",
     "temperature_sweep",
+    "temperature_tab",
+    "two_classes_tab",
 ]
 
 DTYPES: tuple[type[np.floating], ...] = (np.float16, np.float32, np.float64)
@@ -116,17 +139,236 @@ def sigmoid(x: npt.ArrayLike) -> FloatArray:
     return out
 
 
-def jacobian(p: npt.ArrayLike) -> FloatArray:
-    r"""The softmax Jacobian at probabilities ``p``: :math:`\partial p_i / \partial z_j`.
+def jacobian(p: npt.ArrayLike, temperature: float = 1.0) -> FloatArray:
+    r"""The softmax Jacobian at probabilities ``p = softmax(z / T)``: :math:`\partial p_i / \partial z_j`.
 
-    .. math:: J = \operatorname{diag}(p) - p\,p^\top
+    .. math:: J = \frac{\operatorname{diag}(p) - p\,p^\top}{T}
 
-    Shape ``(C,) -> (C, C)``; symmetric, rows sum to 0.
+    Shape ``(C,) -> (C, C)``; symmetric, rows sum to 0, entries at most ``0.25 / T``.
 
-    >>> jacobian([0.5, 0.5]).tolist()
-    [[0.25, -0.25], [-0.25, 0.25]]
+    >>> jacobian([0.5, 0.5]).tolist(), float(jacobian([0.5, 0.5], temperature=2.0)[0, 0])
+    ([[0.25, -0.25], [-0.25, 0.25]], 0.125)
     """
     v = np.asarray(p, dtype=np.float64)
     if v.ndim != 1:
         raise ValueError(f"p must be one distribution, got shape {v.shape}")
-    return np.asarray(np.diag(v) - np.outer(v, v), dtype=np.float64)
+    t = check_temperature(temperature)
+    return np.asarray((np.diag(v) - np.outer(v, v)) / t, dtype=np.float64)
+
+
+# ---- the page's tabs: one typed result each, all at the example's T ---------------------------
+COLD = 0.01
+"""The coldest temperature of the sweep: softmax is close to the argmax there."""
+HOT = 100.0
+"""The hottest temperature of the sweep: softmax is close to uniform there."""
+
+SIGMOID_X: FloatArray = np.linspace(-10.0, 10.0, 161)
+"""Where the sigmoid curve of the Two classes tab is drawn: (z₁ − z₂) / T from −10 to 10."""
+SIGMOID_MARKS: FloatArray = np.arange(-10.0, 10.5, 1.0)
+"""Where two-class softmax is drawn as points on that curve (every whole number)."""
+
+
+def temperature_rule(temperature: float) -> str:
+    """The line each tab of the page states: the rule with T's value.
+
+    >>> temperature_rule(2.0), temperature_rule(1.0)
+    ('With T = 2: p = softmax(z / 2).', 'T = 1: p = softmax(z).')
+    """
+    t = format_number(check_temperature(temperature))
+    if temperature == 1.0:
+        return "T = 1: p = softmax(z)."
+    return f"With T = {t}: p = softmax(z / {t})."
+
+
+def _entropy(p: FloatArray, unit: Unit) -> float:
+    return in_unit(float(entropy(p)), unit)
+
+
+@dataclass(frozen=True)
+class TemperatureTab:
+    """Each class's probability from T = 0.01 to 100, and where the example's T puts it."""
+
+    temperature: float
+    """the example's T"""
+    temperatures: FloatArray
+    """the sweep's temperatures, :data:`TEMPERATURES`"""
+    sweep: FloatArray
+    """``softmax(z / t)`` for each sweep temperature, shape ``(len(temperatures), C)``"""
+    probs: FloatArray
+    """``softmax(z / T)`` at the example's T"""
+    cold: FloatArray
+    """``softmax(z / 0.01)``: close to the argmax"""
+    hot: FloatArray
+    """``softmax(z / 100)``: close to uniform"""
+    top: int
+    """the class with the largest logit (the argmax that T → 0 gives everything)"""
+    entropy: float
+    """entropy of ``probs`` in ``unit``"""
+    max_entropy: float
+    """log C in ``unit``: the entropy of the uniform distribution"""
+    unit: Unit
+
+
+def temperature_tab(sc: Scenario) -> TemperatureTab:
+    """The Temperature tab at the example's T and unit."""
+    z = np.asarray(sc.logits, dtype=np.float64)
+    t = sc.temperature
+    probs = softmax(z, temperature=t)
+    return TemperatureTab(
+        temperature=t,
+        temperatures=TEMPERATURES,
+        sweep=temperature_sweep(z, TEMPERATURES),
+        probs=probs,
+        cold=softmax(z, temperature=COLD),
+        hot=softmax(z, temperature=HOT),
+        top=int(np.argmax(z)),
+        entropy=_entropy(probs, sc.unit),
+        max_entropy=in_unit(math.log(sc.n_classes), sc.unit),
+        unit=sc.unit,
+    )
+
+
+@dataclass(frozen=True)
+class ShiftScaleTab:
+    """Adding c to every logit changes nothing; multiplying by k acts as the temperature T / k."""
+
+    temperature: float
+    shift: float
+    """c"""
+    scale: float
+    """k"""
+    probs: FloatArray
+    """``softmax(z / T)``"""
+    shifted: FloatArray
+    """``softmax((z + c) / T)``: the same as ``probs`` up to rounding"""
+    largest_change: float
+    """``max |shifted − probs|`` (rounding only)"""
+    scaled: FloatArray
+    """``softmax(k z / T)`` = ``softmax(z / (T / k))``"""
+    effective_temperature: float
+    """``T / k``"""
+    entropy: float
+    """entropy of ``probs`` in ``unit``"""
+    scaled_entropy: float
+    """entropy of ``scaled`` in ``unit``"""
+    unit: Unit
+
+
+def shift_scale_tab(sc: Scenario, *, shift: float, scale: float) -> ShiftScaleTab:
+    """The Shift and scale tab: ``softmax((z + c) / T)`` and ``softmax(k z / T)`` against ``softmax(z / T)``."""
+    if not (scale > 0 and math.isfinite(scale)):
+        raise ValueError(f"scale must be finite and > 0, got {scale!r}")
+    z = np.asarray(sc.logits, dtype=np.float64)
+    t = sc.temperature
+    probs = softmax(z, temperature=t)
+    shifted = softmax(z + shift, temperature=t)
+    scaled = softmax(scale * z, temperature=t)
+    return ShiftScaleTab(
+        temperature=t,
+        shift=float(shift),
+        scale=float(scale),
+        probs=probs,
+        shifted=shifted,
+        largest_change=float(np.max(np.abs(shifted - probs))),
+        scaled=scaled,
+        effective_temperature=t / scale,
+        entropy=_entropy(probs, sc.unit),
+        scaled_entropy=_entropy(scaled, sc.unit),
+        unit=sc.unit,
+    )
+
+
+@dataclass(frozen=True)
+class StabilityTab:
+    """Naive against max-shifted softmax on the logits the softmax sees, ``z / T``."""
+
+    temperature: float
+    logits: FloatArray
+    """the example's logits moved so that the largest is the chosen value (gaps kept)"""
+    seen: FloatArray
+    """``logits / T``: what the softmax exponentiates"""
+    rows: tuple[StabilityRow, ...]
+    """float16, float32 and float64, each naive and max-shifted, on ``seen``"""
+
+
+def stability_tab(sc: Scenario, *, largest: float) -> StabilityTab:
+    """The Stability tab: the example's logits with their largest set to ``largest``, then divided by T."""
+    z = np.asarray(sc.logits, dtype=np.float64)
+    moved = z - z.max() + float(largest)
+    seen = moved / sc.temperature
+    return StabilityTab(temperature=sc.temperature, logits=moved, seen=seen, rows=tuple(stability_table(seen)))
+
+
+@dataclass(frozen=True)
+class TwoClassesTab:
+    """Softmax over two classes at T is the sigmoid of their logits' difference divided by T."""
+
+    first: int
+    second: int
+    temperature: float
+    z1: float
+    z2: float
+    x: float
+    """``(z₁ − z₂) / T``"""
+    p: float
+    """``softmax([z₁, z₂] / T)₁ = σ((z₁ − z₂) / T)``"""
+    curve_x: FloatArray
+    """:data:`SIGMOID_X`"""
+    curve_y: FloatArray
+    """``σ(curve_x)``"""
+    marks_x: FloatArray
+    """:data:`SIGMOID_MARKS`"""
+    marks_y: FloatArray
+    """``softmax([x, 0])₁`` at each mark: two-class softmax, lying on the curve"""
+
+
+def two_classes_tab(sc: Scenario, first: int, second: int) -> TwoClassesTab:
+    """The Two classes tab for the pair ``(first, second)`` (two different class indices)."""
+    if first == second or not (0 <= first < sc.n_classes and 0 <= second < sc.n_classes):
+        raise ValueError(f"first and second must be two different class indices, got {first} and {second}")
+    z1, z2, t = sc.logits[first], sc.logits[second], sc.temperature
+    return TwoClassesTab(
+        first=first,
+        second=second,
+        temperature=t,
+        z1=z1,
+        z2=z2,
+        x=(z1 - z2) / t,
+        p=float(softmax([z1, z2], temperature=t)[0]),
+        curve_x=SIGMOID_X,
+        curve_y=sigmoid(SIGMOID_X),
+        marks_x=SIGMOID_MARKS,
+        marks_y=softmax(np.stack([SIGMOID_MARKS, np.zeros_like(SIGMOID_MARKS)], axis=-1))[:, 0],
+    )
+
+
+@dataclass(frozen=True)
+class JacobianTab:
+    """The softmax Jacobian ``∂p/∂z = (diag(p) − p pᵀ) / T`` at the example's T."""
+
+    temperature: float
+    probs: FloatArray
+    """``softmax(z / T)``"""
+    matrix: FloatArray
+    """``(diag(p) − p pᵀ) / T``, row i and column j: ``∂pᵢ / ∂zⱼ``"""
+    largest: int
+    """the class whose diagonal entry ``pᵢ(1 − pᵢ) / T`` is largest (the largest entry of all)"""
+    largest_value: float
+    bound: float
+    """``0.25 / T``: no entry can exceed it (reached when a p is ½)"""
+
+
+def jacobian_tab(sc: Scenario) -> JacobianTab:
+    """The Jacobian tab at the example's T."""
+    t = sc.temperature
+    probs = softmax(sc.logits, temperature=t)
+    matrix = jacobian(probs, temperature=t)
+    largest = int(np.argmax(np.diag(matrix)))
+    return JacobianTab(
+        temperature=t,
+        probs=probs,
+        matrix=matrix,
+        largest=largest,
+        largest_value=float(matrix[largest, largest]),
+        bound=0.25 / t,
+    )

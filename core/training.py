@@ -2,9 +2,7 @@ r"""Learning with softmax and cross-entropy: gradient steps on logits, and a tin
 
 Two things a learner can watch:
 
-* :func:`logit_descent` takes gradient steps on one example's logits, under
-  cross-entropy or under squared error on the probabilities, so the two can be
-  compared from the same start.
+* (in :mod:`core.descent`) gradient steps on one example's logits;
 * :func:`train_softmax_regression` fits softmax regression
   :math:`p = \operatorname{softmax}(x W + b)` by full-batch gradient descent on
   the toy data of :func:`make_blobs`, keeping every epoch's parameters so a
@@ -17,31 +15,34 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from core.losses import check_target, cross_entropy, cross_entropy_grad, smoothed_target, squared_error_grad
-from core.softmax import check_logits, check_temperature, log_softmax, softmax
+from core.losses import cross_entropy, cross_entropy_grad
+from core.softmax import softmax
+from core.units import in_unit_array
 
 __all__ = [
     "CENTRES",
     "MAX_EPOCHS",
     "MAX_STEPS",
-    "DescentPath",
+    "ClassifierFrame",
+    "ClassifierRun",
+    "DecisionMap",
     "TrainingResult",
-    "confidently_wrong",
+    "classifier_frame",
     "decision_grid",
-    "logit_descent",
+    "decision_map",
     "loss_and_grad",
     "make_blobs",
+    "map_bounds",
+    "train_classifier",
     "train_softmax_regression",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-LossName = Literal["cross_entropy", "squared_error"]
 
 MAX_STEPS = 10_000
 MAX_EPOCHS = 10_000
@@ -49,97 +50,16 @@ CENTRES: FloatArray = np.array([[0.0, 2.0], [-math.sqrt(3.0), -1.0], [math.sqrt(
 """The three clusters' centres (cat, dog, rabbit): an equilateral triangle of radius 2 around 0."""
 
 
-def _check_lr(lr: float) -> float:
+def check_lr(lr: float) -> float:
     if not (isinstance(lr, int | float) and math.isfinite(lr) and lr > 0):
         raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
     return float(lr)
 
 
-def _check_count(value: int, name: str, high: int, low: int = 0) -> int:
+def check_count(value: int, name: str, high: int, low: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or not low <= value <= high:
         raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
     return int(value)
-
-
-# ---- gradient steps on one example's logits -----------------------------------------------------
-@dataclass(frozen=True)
-class DescentPath:
-    """Where gradient descent on the logits went: row ``k`` is after ``k`` steps."""
-
-    logits: FloatArray
-    """shape ``(steps + 1, C)``"""
-    probs: FloatArray
-    """softmax(logits / T), shape ``(steps + 1, C)``"""
-    losses: FloatArray
-    """the loss being descended, shape ``(steps + 1,)``"""
-    grads: FloatArray
-    """its gradient with respect to the logits, shape ``(steps + 1, C)``"""
-
-
-def logit_descent(
-    logits: npt.ArrayLike,
-    target: int,
-    *,
-    lr: float,
-    steps: int,
-    loss: LossName = "cross_entropy",
-    temperature: float = 1.0,
-) -> DescentPath:
-    r"""Gradient descent on the logits :math:`z` of one example with true class ``target``.
-
-    .. math:: z_{k+1} = z_k - \eta\, \nabla_z L\big(\operatorname{softmax}(z_k / T), y\big)
-
-    With cross-entropy :math:`\nabla_z L = (p - y) / T`; with squared error
-    :math:`\sum_c (p_c - y_c)^2` the gradient passes through the softmax Jacobian
-    and vanishes as :math:`p_y \to 0`, which is why it crawls from a confidently
-    wrong start.
-
-    >>> path = logit_descent([0.0, 0.0], 0, lr=1.0, steps=1)
-    >>> path.logits.tolist()
-    [[0.0, 0.0], [0.5, -0.5]]
-    """
-    z = check_logits(logits)
-    if z.ndim != 1:
-        raise ValueError(f"logits must be one example (shape (C,)), got shape {z.shape}")
-    if not np.all(np.isfinite(z)):
-        raise ValueError(f"logits must all be finite for gradient steps, got {z.tolist()}")
-    check_target(target, z.shape)
-    rate = _check_lr(lr)
-    n = _check_count(steps, "steps", MAX_STEPS)
-    t = check_temperature(temperature)
-    if loss not in ("cross_entropy", "squared_error"):
-        raise ValueError(f"loss must be 'cross_entropy' or 'squared_error', got {loss!r}")
-    path = np.empty((n + 1, z.size))
-    grads = np.empty((n + 1, z.size))
-    losses = np.empty(n + 1)
-    y = smoothed_target(target, z.size)
-    for k in range(n + 1):
-        path[k] = z
-        scaled = z / t
-        if loss == "cross_entropy":
-            losses[k] = -log_softmax(scaled)[target]
-            g = cross_entropy_grad(scaled, target) / t
-        else:
-            losses[k] = float(np.sum((softmax(scaled) - y) ** 2))
-            g = squared_error_grad(scaled, target) / t
-        grads[k] = g
-        z = z - rate * g
-    return DescentPath(logits=path, probs=softmax(path, temperature=t), losses=losses, grads=grads)
-
-
-def confidently_wrong(n_classes: int, target: int, *, margin: float = 6.0) -> tuple[float, ...]:
-    """Logits that put the true class ``margin`` below a wrong class (the others halfway).
-
-    >>> confidently_wrong(3, 1)
-    (3.0, -3.0, 0.0)
-    """
-    n = _check_count(n_classes, "n_classes", 1_000, low=2)
-    if not (isinstance(target, int | np.integer) and 0 <= target < n):
-        raise ValueError(f"target must be a class index from 0 to {n - 1}, got {target!r}")
-    wrong = 1 if target == 0 else 0
-    z = [0.0] * n
-    z[target], z[wrong] = -margin / 2, margin / 2
-    return tuple(z)
 
 
 # ---- a tiny classifier ---------------------------------------------------------------------------
@@ -153,10 +73,10 @@ def make_blobs(n_per_class: int, *, seed: int, spread: float = 1.0) -> tuple[Flo
     >>> X.shape, y.tolist()
     ((6, 2), [0, 0, 1, 1, 2, 2])
     """
-    n = _check_count(n_per_class, "n_per_class", 100_000, low=1)
+    n = check_count(n_per_class, "n_per_class", 100_000, low=1)
     if not (isinstance(spread, int | float) and math.isfinite(spread) and spread > 0):
         raise ValueError(f"spread must be a finite number > 0, got {spread!r}")
-    rng = np.random.default_rng(_check_count(seed, "seed", 2**32 - 1))
+    rng = np.random.default_rng(check_count(seed, "seed", 2**32 - 1))
     y = np.repeat(np.arange(len(CENTRES), dtype=np.int64), n)
     X = CENTRES[y] + float(spread) * rng.standard_normal((y.size, 2))
     return X, y
@@ -236,12 +156,12 @@ def train_softmax_regression(
     ((51,), True)
     """
     x, labels = _check_data(X, y)
-    rate = _check_lr(lr)
-    n_epochs = _check_count(epochs, "epochs", MAX_EPOCHS)
-    c = int(labels.max()) + 1 if n_classes is None else _check_count(n_classes, "n_classes", 1_000, low=2)
+    rate = check_lr(lr)
+    n_epochs = check_count(epochs, "epochs", MAX_EPOCHS)
+    c = int(labels.max()) + 1 if n_classes is None else check_count(n_classes, "n_classes", 1_000, low=2)
     if labels.max() >= c:
         raise ValueError(f"y holds class {int(labels.max())}, but n_classes is {c}")
-    rng = np.random.default_rng(_check_count(seed, "seed", 2**32 - 1))
+    rng = np.random.default_rng(check_count(seed, "seed", 2**32 - 1))
     w = 0.01 * rng.standard_normal((x.shape[1], c))
     bias = np.zeros(c)
     Ws = np.empty((n_epochs + 1, *w.shape))
@@ -264,10 +184,135 @@ def decision_grid(
     Returns the grid's x values, its y values and ``probs`` of shape
     ``(resolution, resolution, C)``, rows along y.
     """
-    r = _check_count(resolution, "resolution", 1_000, low=2)
+    r = check_count(resolution, "resolution", 1_000, low=2)
     xs = np.linspace(*x_range, r)
     ys = np.linspace(*y_range, r)
     gx, gy = np.meshgrid(xs, ys)
     points = np.stack([gx.ravel(), gy.ravel()], axis=1)
     probs = softmax(points @ np.asarray(W, dtype=np.float64) + np.asarray(b, dtype=np.float64))
     return xs, ys, probs.reshape(r, r, -1)
+
+
+@dataclass(frozen=True)
+class DecisionMap:
+    """The classifier's predictions over a square of the plane, for the decision-regions chart."""
+
+    xs: FloatArray
+    """the grid's x values, shape ``(r,)``"""
+    ys: FloatArray
+    """its y values, shape ``(r,)``"""
+    predicted: IntArray
+    """the most probable class in each cell, shape ``(r, r)``, rows along y"""
+    confidence: IntArray
+    """how sure it is, from 0 (near uniform) to ``bands - 1`` (near certain), shape ``(r, r)``"""
+    shares: FloatArray
+    """the share of the map's cells predicted as each class, shape ``(C,)``"""
+    bands: int
+
+
+def decision_map(
+    W: npt.ArrayLike,
+    b: npt.ArrayLike,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    resolution: int,
+    *,
+    bands: int = 3,
+) -> DecisionMap:
+    r"""The predicted class per cell of :func:`decision_grid`, and its confidence in ``bands`` equal steps.
+
+    A cell's band is :math:`\lfloor \text{bands} \cdot (p_{max} - 1/C) / (1 - 1/C) \rfloor`,
+    at most ``bands - 1``: ``p_max = 1/C`` (uniform) is band 0, near 1 the top band.
+    """
+    n_bands = check_count(bands, "bands", 100, low=1)
+    xs, ys, probs = decision_grid(W, b, x_range, y_range, resolution)
+    c = probs.shape[-1]
+    predicted = np.argmax(probs, axis=-1).astype(np.int64)
+    top = np.max(probs, axis=-1)
+    sure = (top - 1 / c) / (1 - 1 / c) if c > 1 else np.ones_like(top)
+    confidence = np.clip(np.floor(sure * n_bands), 0, n_bands - 1).astype(np.int64)
+    shares = np.bincount(predicted.ravel(), minlength=c) / predicted.size
+    return DecisionMap(xs=xs, ys=ys, predicted=predicted, confidence=confidence, shares=shares, bands=n_bands)
+
+
+def map_bounds(X: npt.ArrayLike, margin: float = 0.8) -> tuple[tuple[float, float], tuple[float, float]]:
+    """A square of the plane holding every point of ``X`` at least ``margin`` inside its edges.
+
+    The square is centred on the points' bounding box, its side the box's longer
+    side plus ``2 margin``, so the map is not stretched.
+
+    >>> map_bounds([[0.0, 0.0], [2.0, 1.0]], margin=1.0)
+    ((-1.0, 3.0), (-1.5, 2.5))
+    """
+    x = np.asarray(X, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != 2 or x.shape[0] == 0 or not np.all(np.isfinite(x)):
+        raise ValueError(f"X must be finite points of shape (n, 2), got shape {x.shape}")
+    if not (math.isfinite(margin) and margin > 0):
+        raise ValueError(f"margin must be a finite number > 0, got {margin!r}")
+    lo, hi = x.min(axis=0) - margin, x.max(axis=0) + margin
+    centre, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2
+    return (
+        (float(centre[0] - half), float(centre[0] + half)),
+        (float(centre[1] - half), float(centre[1] + half)),
+    )
+
+
+@dataclass(frozen=True)
+class ClassifierRun:
+    """The tiny classifier's data set, its training run and the square its map covers."""
+
+    X: FloatArray
+    y: IntArray
+    result: TrainingResult
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+
+
+def train_classifier(
+    *, n_per_class: int, spread: float, seed: int, lr: float, epochs: int, label_smoothing: float
+) -> ClassifierRun:
+    """:func:`make_blobs` then :func:`train_softmax_regression` (both from ``seed``), and :func:`map_bounds`."""
+    X, y = make_blobs(n_per_class, seed=seed, spread=spread)
+    result = train_softmax_regression(X, y, lr=lr, epochs=epochs, label_smoothing=label_smoothing, seed=seed)
+    x_range, y_range = map_bounds(X)
+    return ClassifierRun(X=X, y=y, result=result, x_range=x_range, y_range=y_range)
+
+
+@dataclass(frozen=True)
+class ClassifierFrame:
+    """Every number of the "tiny classifier" tab at one epoch (losses in the page's unit).
+
+    The classifier is its own model, p = softmax(x W + b): the example's logits
+    and temperature play no part in it.
+    """
+
+    epoch: int
+    epochs: int
+    """the last epoch"""
+    loss: float
+    """mean training cross-entropy at ``epoch``, in the unit"""
+    accuracy_percent: float
+    losses: FloatArray
+    """the loss at every epoch, in the unit, shape ``(epochs + 1,)``"""
+    accuracy_percents: FloatArray
+    """the training accuracy at every epoch, in percent"""
+    regions: DecisionMap
+    """the classifier's map at ``epoch``"""
+
+
+def classifier_frame(run: ClassifierRun, epoch: int, unit: str, resolution: int) -> ClassifierFrame:
+    """The numbers at ``epoch`` (clamped to the run), the map on a ``resolution``-cell grid per side."""
+    result = run.result
+    last = len(result.history) - 1
+    k = min(max(int(epoch), 0), last)
+    losses = in_unit_array(result.history, unit)
+    percents = 100.0 * result.accuracies
+    return ClassifierFrame(
+        epoch=k,
+        epochs=last,
+        loss=float(losses[k]),
+        accuracy_percent=float(percents[k]),
+        losses=losses,
+        accuracy_percents=percents,
+        regions=decision_map(result.Ws[k], result.bs[k], run.x_range, run.y_range, resolution),
+    )

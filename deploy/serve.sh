@@ -12,8 +12,8 @@
 # Websocket upgrade headers are passed through. Ctrl-C or SIGTERM stops nginx and
 # every replica; so does any one of them exiting.
 #
-# Needs nginx (Debian: apt-get install nginx) and the project's Python
-# environment (`make run` creates .venv; PYTHON=... overrides).
+# Needs nginx (Debian: apt-get install nginx; EXPLORER_NGINX=/path/to/nginx picks
+# one) and the project's Python environment (`make run` creates .venv; PYTHON=...).
 set -euo pipefail
 
 REPLICAS=2
@@ -34,8 +34,10 @@ case "$REPLICAS$PORT$BASE_PORT" in *[!0-9]*) echo "--replicas, --port and --base
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PY="${PYTHON:-$ROOT/.venv/bin/python}"
 [ -x "$PY" ] || PY="$(command -v python3)"
-NGINX="${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
-[ -x "$NGINX" ] || { echo "nginx not found: install it (Debian: apt-get install nginx) or set NGINX=" >&2; exit 1; }
+# The nginx binary: $EXPLORER_NGINX, or nginx on PATH. (Not $NGINX: nginx itself reads
+# an environment variable of that name, a list of inherited sockets, and rejects a path.)
+NGINX_BIN="${EXPLORER_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
+[ -x "$NGINX_BIN" ] || { echo "nginx not found: install it (Debian: apt-get install nginx) or set EXPLORER_NGINX=" >&2; exit 1; }
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/explorer-serve.XXXXXX")"
 PIDS=()
@@ -115,7 +117,7 @@ $SERVERS  }
   }
 }
 CONF
-"$NGINX" -e "$RUN/error.log" -p "$RUN" -c "$RUN/nginx.conf" &
+env -u NGINX "$NGINX_BIN" -e "$RUN/error.log" -p "$RUN" -c "$RUN/nginx.conf" &  # (an inherited NGINX would be read as sockets)
 PIDS+=($!)
 echo "Serving on http://127.0.0.1:$PORT with $REPLICAS replicas (ports $BASE_PORT-$((BASE_PORT + REPLICAS - 1))). Ctrl-C stops."
 wait -n "${PIDS[@]}"

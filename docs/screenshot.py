@@ -1,7 +1,8 @@
-"""Render the README's screenshot of the running app: `make screenshot`.
+"""Render the README's screenshot: `make screenshot`.
 
-Starts the app like the browser tests do, opens a URL in headless Chromium and
-saves a PNG. Usage: python docs/screenshot.py [QUERY] [OUT.png]
+Starts its own server of the app on a free loopback port (harness.server, as the
+browser tests do; an app already running on 8501 is not used), opens a URL in
+headless Chromium and saves a PNG. Usage: python docs/screenshot.py [QUERY] [OUT.png]
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.e2e.browser import LAUNCH_ARGS, find_chromium
-from tests.e2e.server import IDLE, start_app
+from harness.browser import LAUNCH_ARGS, find_chromium
+from harness.server import IDLE, start_app
 
 
 def main() -> None:

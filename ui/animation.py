@@ -16,6 +16,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from ui.session import Key
+
 INTERVAL = 0.25
 """Seconds between frames while playing (4 frames a second: slow enough to follow)."""
 
@@ -24,8 +26,14 @@ PLAYING = "_playing"
 """A player's "is it playing" key is its name plus this."""
 
 
-def _playing_key(name: str) -> str:
-    return f"{name}{PLAYING}"
+def frame_key(name: str) -> Key[int]:
+    """A player's frame: its scrub slider's key and its URL parameter."""
+    return Key(name, 0)
+
+
+def playing_key(name: str) -> Key[bool]:
+    """Whether the player ``name`` is playing."""
+    return Key(f"{name}{PLAYING}", False)
 
 
 def any_playing() -> bool:
@@ -34,17 +42,17 @@ def any_playing() -> bool:
 
 
 def playing(name: str) -> bool:
-    return bool(st.session_state.get(_playing_key(name), False))
+    return bool(playing_key(name).get())
 
 
 def frame(name: str, last: int) -> int:
     """The current frame, within 0..last."""
-    return min(max(int(st.session_state.get(name, 0)), 0), last)
+    return min(max(int(frame_key(name).get()), 0), last)
 
 
 def _set(name: str, k: int, play: bool) -> None:
-    st.session_state[name] = k
-    st.session_state[_playing_key(name)] = play
+    frame_key(name).set(k)
+    playing_key(name).set(play)
 
 
 def _step(name: str, stride: int, last: int) -> None:
@@ -52,7 +60,7 @@ def _step(name: str, stride: int, last: int) -> None:
 
 
 def _pause(name: str) -> None:
-    st.session_state[_playing_key(name)] = False
+    playing_key(name).set(False)
 
 
 def _play(name: str, last: int) -> None:
@@ -107,11 +115,11 @@ def frames(name: str, last: int, draw: Callable[[int], None], *, stride: int = 1
         k = frame(name, last)
         if playing(name):
             k = min(k + stride, last)
-        st.session_state[name] = k
+        frame_key(name).set(k)
         st.slider(label, min_value=0, max_value=max(last, 1), key=name, disabled=last == 0 or playing(name))
         draw(k)
         if playing(name) and k >= last:
-            st.session_state[_playing_key(name)] = False
+            playing_key(name).set(False)
             st.rerun()  # a full rerun re-declares the fragment without its timer
 
     animated()

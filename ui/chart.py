@@ -7,25 +7,31 @@ about 7 ms a chart). This component keeps one element per ``key`` and calls
 :mod:`core.figures` as plain dicts and are validated by the tests, not per rerun.
 
 Plotly.js is the ``plotly.min.js`` shipped inside the installed ``plotly``
-package, copied once into ``static/`` and served by Streamlit's static file
-serving (``server.enableStaticServing``): nothing is fetched from a CDN.
+package, served from there: the package's ``package_data`` folder is declared as
+a (never drawn) v1 component's folder, so Streamlit's component route serves its
+files, and ``chart.js`` loads the script from that address. Nothing is fetched
+from a CDN, nothing is copied, and the app never writes into its source tree
+(a read-only image works; an upgraded ``plotly`` is served as installed).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
+import json
 from pathlib import Path
 from typing import Any
 
 import plotly
 import streamlit as st
+from streamlit.components.v1 import declare_component
 
 from core.figures.style import Chart
 from core.figures.tables import chart_tables
 
-STATIC = Path(__file__).resolve().parents[1] / "static"
-PLOTLY_JS = STATIC / "plotly.min.js"
+PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+"""The installed plotly package's data folder, which holds ``plotly.min.js``."""
+_plotly_files = declare_component("plotly_js", path=PLOTLY_DIR)  # only its route is used: component/<name>/<file>
+PLOTLY_SRC = f"component/{_plotly_files.name}/plotly.min.js"
+"""Where ``chart.js`` loads Plotly.js from (relative to the page's base URL)."""
 CONFIG: dict[str, Any] = {
     "displaylogo": False,
     "responsive": True,
@@ -33,19 +39,6 @@ CONFIG: dict[str, Any] = {
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 
-
-def ensure_plotly_js() -> Path:
-    """Copy the installed package's plotly.min.js into ``static/`` (once per version)."""
-    source = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    if not PLOTLY_JS.exists() or PLOTLY_JS.stat().st_size != source.stat().st_size:
-        STATIC.mkdir(exist_ok=True)
-        tmp = PLOTLY_JS.with_suffix(f".{os.getpid()}.tmp")
-        shutil.copyfile(source, tmp)
-        tmp.replace(PLOTLY_JS)  # atomic, and a temporary file per process: replicas may start at once
-    return PLOTLY_JS
-
-
-ensure_plotly_js()
 
 _chart = st.components.v2.component(
     "softmax_explorer.chart",
@@ -65,7 +58,8 @@ _chart = st.components.v2.component(
         " border-bottom: 1px solid rgba(128,128,128,0.3); }"
         ".explorer-numbers th:first-child, .explorer-numbers td:first-child { text-align: left; }"
     ),
-    js=(Path(__file__).with_name("chart.js")).read_text(encoding="utf-8"),
+    js=f"window.__explorerPlotlySrc = {json.dumps(PLOTLY_SRC)};\n"
+    + (Path(__file__).with_name("chart.js")).read_text(encoding="utf-8"),
     isolate_styles=False,  # Plotly styles its toolbar and hover labels from document.head
 )
 

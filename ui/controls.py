@@ -23,12 +23,15 @@ from core.scenario import LOGIT_SLIDER, MAX_CLASSES, MAX_NAME_LENGTH, MIN_CLASSE
 from core.text import fmt
 from ui import logit_pad, session
 from ui.escape import md_escape
+from ui.session import Key
 
 CONTROLS_ENV = "EXPLORER_CONTROLS"
 """Set to ``slider`` to serve Streamlit's own sliders instead of the live pad (the benchmarks' reference)."""
 
-NAME_ERROR = "pg_name_error"
-REVISIONS = "pg_revisions"
+NAME_ERROR: Key[str | None] = Key("pg_name_error", None)
+"""Why the last rename was refused, until a rename succeeds."""
+REVISIONS: Key[dict[str, int]] = Key("pg_revisions", {})
+"""Each widget base name's revision (see the module's docstring)."""
 _UNSET = object()
 
 
@@ -46,7 +49,7 @@ def name_base(i: int) -> str:
 
 def key(base: str) -> str:
     """The widget key for ``base`` now: ``base`` itself until its first revision."""
-    rev = st.session_state.get(REVISIONS, {}).get(base, 0)
+    rev = REVISIONS.get().get(base, 0)
     return base if rev == 0 else f"{base}~{rev}"
 
 
@@ -66,7 +69,7 @@ def widget_values(sc: Scenario) -> dict[str, Any]:
 
 
 def _bump(*bases: str) -> None:
-    revs: dict[str, int] = st.session_state.setdefault(REVISIONS, {})
+    revs = REVISIONS.setdefault({})
     for base in bases:
         revs[base] = revs.get(base, 0) + 1
 
@@ -156,10 +159,10 @@ def _on_rename(i: int, widget_key: str) -> None:
     sc = session.current()
     try:
         _commit(sc.renamed(i, str(st.session_state[widget_key])), name_base(i))
-        st.session_state.pop(NAME_ERROR, None)
+        NAME_ERROR.set(None)
     except ValueError as exc:
         _bump(name_base(i))  # the last good name stays
-        st.session_state[NAME_ERROR] = f"Kept “{sc.classes[i]}”: {exc}."
+        NAME_ERROR.set(f"Kept “{sc.classes[i]}”: {exc}.")
 
 
 def _on_add() -> None:
@@ -267,7 +270,7 @@ def settings(sc: Scenario) -> None:
 def class_editor(sc: Scenario) -> None:
     with st.popover("Edit classes", icon=":material/edit:", width="stretch"):
         st.markdown(f"**Classes** ({MIN_CLASSES} to {MAX_CLASSES})")
-        error = st.session_state.get(NAME_ERROR)
+        error = NAME_ERROR.get()
         if error:
             st.error(md_escape(error), icon=":material/error:")
         for i in range(sc.n_classes):

@@ -14,17 +14,23 @@ import streamlit as st
 
 from core.export import python_script, to_csv, to_json
 from core.scenario import Scenario
+from ui.session import Key
 
-HOLDER = "pg_export"
+HOLDER: Key[dict[str, Scenario]] = Key("pg_export", {})
+"""``{"scenario": the Scenario on screen}``: one dict per session, which the download callbacks read when clicked."""
+
+
+def _holder() -> dict[str, Scenario]:
+    return HOLDER.setdefault({})  # a fresh dict per session, never the shared default
 
 
 def remember(sc: Scenario) -> None:
     """Note the Scenario on screen (called by the fragment on every rerun: one dict write)."""
-    st.session_state.setdefault(HOLDER, {})["scenario"] = sc
+    _holder()["scenario"] = sc
 
 
 def _deferred(build: Callable[[Scenario], str]) -> Callable[[], str]:
-    holder: dict[str, Scenario] = st.session_state.setdefault(HOLDER, {})
+    holder = _holder()
     return lambda: build(holder["scenario"])
 
 
@@ -44,7 +50,7 @@ def menu(sc: Scenario) -> None:
                 mime=mime,
                 on_click="ignore",
                 icon=":material/download:",
-                key=f"pg_export_{name}",
+                key=f"{HOLDER.name}_{name}",
                 width="stretch",
             )
         st.caption(

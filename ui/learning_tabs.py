@@ -17,21 +17,21 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import streamlit as st
 
+from core.descent import DescentSteps, confidently_wrong, descent_steps
 from core.figures.learning import decision_regions, descent_losses, descent_race, training_curves
 from core.figures.playground import gradient_bars, probability_bars
+from core.query import format_number
 from core.scenario import Scenario
 from core.text import fmt
-from core.training import DescentPath, TrainingResult, confidently_wrong, decision_grid, logit_descent, make_blobs
-from core.training import train_softmax_regression as train
-from core.units import in_unit
+from core.training import ClassifierRun, classifier_frame, train_classifier
 from ui import animation, controls, present
 from ui.chart import chart
 from ui.escape import md_escape
 from ui.frame import PageParams
 from ui.present import style
+from ui.session import Key
 
 STEPS = 100
 """Gradient steps computed on the logits (the player goes through them)."""
@@ -41,62 +41,81 @@ CLASSES = ("cat", "dog", "rabbit")
 GRID = 70
 """Decision-region cells per side."""
 
+LR: Key[float] = Key("lg_lr", 1.0)
+STEP: Key[int] = Key("lg_step", 0)
+SPREAD: Key[float] = Key("lg_spread", 1.0)
+SEED: Key[int] = Key("lg_seed", 0)
+CLF_LR: Key[float] = Key("lg_clf_lr", 0.5)
+EPOCHS: Key[int] = Key("lg_epochs", 200)
+SMOOTH: Key[float] = Key("lg_smooth", 0.0)
+EPOCH: Key[int] = Key("lg_epoch", 500)
+"""The epoch shown; its default (past any run) shows the end of training."""
+WRONG = "lg_wrong"
+USE = "lg_use"
+"""Button keys (no state of their own)."""
+
 
 def nearest_lr(lr: float) -> float:
     return min(LR_OPTIONS, key=lambda o: abs(math.log(o) - math.log(lr)))
 
 
-PLAYERS = ("lg_step", "lg_epoch")
+PLAYERS = (STEP.name, EPOCH.name)
 
 
 def epoch_problems(query: dict[str, list[str]]) -> list[str]:
     """An epoch asked for in the URL past the end of the training run is shown as the last one."""
-    if "lg_epoch" not in query:
+    if EPOCH.name not in query:
         return []  # the default (the last epoch) is clamped without a word
-    epoch, epochs = int(st.session_state["lg_epoch"]), int(st.session_state["lg_epochs"])
+    epoch, epochs = int(EPOCH.get()), int(EPOCHS.get())
     if epoch <= epochs:
         return []
-    st.session_state["lg_epoch"] = epochs
-    return [f"'lg_epoch' {epoch} is past the last epoch ({epochs}); showing epoch {epochs}."]
+    EPOCH.set(epochs)
+    return [f"'{EPOCH.name}' {epoch} is past the last epoch ({epochs}); showing epoch {epochs}."]
 
 
 PARAMS = PageParams(
     {
-        "lg_lr": ((0.01, 10.0), 1.0),
-        "lg_step": ((0.0, float(STEPS)), 0.0),
-        "lg_spread": ((0.2, 3.0), 1.0),
-        "lg_seed": ((0.0, 9999.0), 0.0),
-        "lg_clf_lr": ((0.01, 10.0), 0.5),
-        "lg_epochs": ((10.0, 500.0), 200.0),
-        "lg_smooth": ((0.0, 0.5), 0.0),
-        "lg_epoch": ((0.0, 500.0), 500.0),
+        LR.name: ((0.01, 10.0), LR.default),
+        STEP.name: ((0.0, float(STEPS)), STEP.default),
+        SPREAD.name: ((0.2, 3.0), SPREAD.default),
+        SEED.name: ((0.0, 9999.0), SEED.default),
+        CLF_LR.name: ((0.01, 10.0), CLF_LR.default),
+        EPOCHS.name: ((10.0, 500.0), EPOCHS.default),
+        SMOOTH.name: ((0.0, 0.5), SMOOTH.default),
+        EPOCH.name: ((0.0, 500.0), EPOCH.default),
     },
     snap={
-        "lg_lr": nearest_lr,
-        "lg_clf_lr": nearest_lr,
-        "lg_step": round,
-        "lg_seed": round,
-        "lg_epochs": lambda v: int(round(v / 10) * 10),
-        "lg_epoch": round,
-        "lg_spread": lambda v: round(round(v * 10) / 10, 1),
-        "lg_smooth": lambda v: round(round(v * 20) / 20, 2),
+        LR.name: nearest_lr,
+        CLF_LR.name: nearest_lr,
+        STEP.name: round,
+        SEED.name: round,
+        EPOCHS.name: lambda v: int(round(v / 10) * 10),
+        EPOCH.name: round,
+        SPREAD.name: lambda v: round(round(v * 10) / 10, 1),
+        SMOOTH.name: lambda v: round(round(v * 20) / 20, 2),
     },
     read_extra=epoch_problems,
 )
 
 
+def temperature_rule(t: float) -> str:
+    """The one temperature rule with T's value, as the tab states it (markdown)."""
+    if t == 1:
+        return "T = 1: p = softmax(z), and cross-entropy's gradient is p − y."
+    v = md_escape(format_number(t))
+    return f"With T = {v}: p = softmax(z / {v}), and cross-entropy's gradient is (p − y) / {v}."
+
+
 # ---- gradient steps on the logits ------------------------------------------------------------
 @st.cache_data(max_entries=512, show_spinner=False)
-def descent(logits: tuple[float, ...], target: int, temperature: float, lr: float) -> tuple[DescentPath, DescentPath]:
+def descent(logits: tuple[float, ...], target: int, temperature: float, lr: float, unit: str) -> DescentSteps:
     """Cross-entropy's path and squared error's, from the same logits (shared by every session)."""
-    ce = logit_descent(logits, target, lr=lr, steps=STEPS, temperature=temperature)
-    se = logit_descent(logits, target, lr=lr, steps=STEPS, loss="squared_error", temperature=temperature)
-    return ce, se
+    return descent_steps(logits, target, temperature=temperature, lr=lr, unit=unit, steps=STEPS)
 
 
 def _use_step_logits(values: tuple[float, ...]) -> None:
     controls.set_logits(values)
-    animation.reset("lg_step")
+    animation.reset(STEP.name)
 
 
 def gradient_steps(sc: Scenario) -> None:
@@ -104,12 +123,12 @@ def gradient_steps(sc: Scenario) -> None:
     with pad:
         controls.logits(sc)
         st.caption(
-            f"True class: {md_escape(sc.target_name)}; temperature {fmt(sc.temperature, 2)}. "
-            "Both are set on the Playground."
+            f"True class: {md_escape(sc.target_name)}. {temperature_rule(sc.temperature)} "
+            "Every number here uses the example's temperature (set in the toolbar)."
         )
         st.button(
             "Start confidently wrong",
-            key="lg_wrong",
+            key=WRONG,
             icon=":material/sentiment_dissatisfied:",
             on_click=controls.set_logits,
             args=(confidently_wrong(sc.n_classes, sc.target),),
@@ -120,66 +139,62 @@ def gradient_steps(sc: Scenario) -> None:
         st.select_slider(
             "Learning rate η",
             options=LR_OPTIONS,
-            key="lg_lr",
+            key=LR.name,
             help="Each step moves the logits by −η times the gradient.",
         )
-        lr = float(st.session_state["lg_lr"])
-        ce, se = descent(sc.logits, sc.target, sc.temperature, lr)
-        animation.buttons("lg_step", STEPS)
+        steps = descent(sc.logits, sc.target, sc.temperature, float(LR.get()), sc.unit)
+        animation.buttons(STEP.name, STEPS)
 
         def draw(k: int) -> None:
-            _descent_frame(sc, ce, se, k)
+            _descent_frame(sc, steps, k)
 
-        animation.frames("lg_step", STEPS, draw, label="Step")
+        animation.frames(STEP.name, STEPS, draw, label="Step")
 
 
-def _descent_frame(sc: Scenario, ce: DescentPath, se: DescentPath, k: int) -> None:
-    p = ce.probs[k]
-    loss = in_unit(float(ce.losses[k]), sc.unit)
+def _descent_frame(sc: Scenario, steps: DescentSteps, k: int) -> None:
+    now = steps.at(k)
     row = st.container(horizontal=True, gap="small")
-    row.metric("Step", f"{k} of {STEPS}", border=True)
-    row.metric("Cross-entropy", f"{fmt(loss)} {sc.unit}", border=True)
-    row.metric(f"p({md_escape(sc.target_name)})", fmt(float(p[sc.target])), border=True)
+    row.metric("Step", f"{now.step} of {now.steps}", border=True)
+    row.metric("Cross-entropy", f"{fmt(now.loss)} {sc.unit}", border=True)
+    row.metric(f"p({md_escape(sc.target_name)})", fmt(now.p_true), border=True)
     row.metric(
         "Squared error's p at this step",
-        fmt(float(se.probs[k][sc.target])),
-        help="The same start and learning rate, descending squared error on the probabilities instead.",
+        fmt(now.se_p_true),
+        help="The same start, learning rate and temperature, descending squared error on the probabilities instead.",
         border=True,
     )
     probs, grad = st.columns(2)
     with probs:
-        chart(probability_bars(sc.classes, p, sc.target, style()), "lg_probs")
+        chart(probability_bars(sc.classes, now.probs, sc.target, style()), "lg_probs")
     with grad:
-        chart(gradient_bars(sc.classes, ce.grads[k], sc.target, style()), "lg_grad")
+        chart(gradient_bars(sc.classes, now.grad, sc.target, style()), "lg_grad")
     losses, race = st.columns(2)
     with losses:
-        chart(descent_losses(ce.losses, k, sc.unit, style()), "lg_losses")
+        chart(descent_losses(steps.losses, now.step, sc.unit, style()), "lg_losses")
     with race:
-        chart(descent_race(ce.probs[:, sc.target], se.probs[:, sc.target], k, sc.target_name, style()), "lg_race")
+        race_chart = descent_race(
+            steps.p_true, steps.se_p_true, now.step, sc.target_name, style(), passes_half=steps.passes_half
+        )
+        chart(race_chart, "lg_race")
     col = st.columns([1, 1])[0]
     col.button(
-        f"Use step {k}'s logits",
-        key="lg_use",
+        f"Use step {now.step}'s logits",
+        key=USE,
         icon=":material/input:",
         on_click=_use_step_logits,
-        args=(tuple(float(v) for v in ce.logits[k]),),
-        disabled=k == 0,
+        args=(now.logits,),
+        disabled=now.step == 0,
         help="Make these logits the current example (on every page), and start again from step 0.",
     )
 
 
 # ---- a tiny classifier -----------------------------------------------------------------------
 @st.cache_data(max_entries=256, show_spinner=False)
-def trained(
-    spread: float, seed: int, lr: float, epochs: int, smoothing: float
-) -> tuple[np.ndarray, np.ndarray, TrainingResult, tuple[tuple[float, float], tuple[float, float]]]:
+def trained(spread: float, seed: int, lr: float, epochs: int, smoothing: float) -> ClassifierRun:
     """The data set, the training run and the map's bounds (deterministic: shared by every session)."""
-    X, y = make_blobs(N_PER_CLASS, seed=seed, spread=spread)
-    result = train(X, y, lr=lr, epochs=epochs, label_smoothing=smoothing, seed=seed)
-    lo, hi = X.min(axis=0) - 0.8, X.max(axis=0) + 0.8
-    centre, half = (lo + hi) / 2, float(np.max(hi - lo)) / 2  # a square map, so the plane is not stretched
-    bounds = ((centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half))
-    return X, y, result, bounds
+    return train_classifier(
+        n_per_class=N_PER_CLASS, spread=spread, seed=seed, lr=lr, epochs=epochs, label_smoothing=smoothing
+    )
 
 
 def classifier(sc: Scenario) -> None:
@@ -188,51 +203,38 @@ def classifier(sc: Scenario) -> None:
             "Three clusters of points, one per class, and the simplest classifier that uses softmax: "
             "**p = softmax(x W + b)**, fitted by gradient descent on the mean cross-entropy over all points."
         )
+    st.caption("This classifier is its own model: it does not use the example's logits or temperature.")
     spread, seed, lr, epochs, smooth = st.columns([1.2, 0.8, 1.4, 1.2, 1.2], gap="medium")
-    spread.slider("Overlap (spread)", 0.2, 3.0, step=0.1, key="lg_spread", help="Each cluster's standard deviation.")
-    seed.number_input("Seed", 0, 9999, step=1, key="lg_seed", help="Picks the data set and the initial weights.")
-    lr.select_slider("Learning rate", options=LR_OPTIONS, key="lg_clf_lr")
-    epochs.slider("Epochs", 10, 500, step=10, key="lg_epochs")
+    spread.slider("Overlap (spread)", 0.2, 3.0, step=0.1, key=SPREAD.name, help="Each cluster's standard deviation.")
+    seed.number_input("Seed", 0, 9999, step=1, key=SEED.name, help="Picks the data set and the initial weights.")
+    lr.select_slider("Learning rate", options=LR_OPTIONS, key=CLF_LR.name)
+    epochs.slider("Epochs", 10, 500, step=10, key=EPOCHS.name)
     smooth.slider(
-        "Label smoothing ε", 0.0, 0.5, step=0.05, key="lg_smooth", help="Targets y(1 − ε) + ε/3, as in PyTorch."
+        "Label smoothing ε", 0.0, 0.5, step=0.05, key=SMOOTH.name, help="Targets y(1 − ε) + ε/3, as in PyTorch."
     )
-    n_epochs = int(st.session_state["lg_epochs"])
-    X, y, result, bounds = trained(
-        float(st.session_state["lg_spread"]),
-        int(st.session_state["lg_seed"]),
-        float(st.session_state["lg_clf_lr"]),
-        n_epochs,
-        float(st.session_state["lg_smooth"]),
-    )
+    n_epochs = int(EPOCHS.get())
+    run = trained(float(SPREAD.get()), int(SEED.get()), float(CLF_LR.get()), n_epochs, float(SMOOTH.get()))
     stride = max(1, n_epochs // 40)
-    animation.buttons("lg_epoch", n_epochs, stride=stride, noun="epoch")
+    animation.buttons(EPOCH.name, n_epochs, stride=stride, noun="epoch")
 
     def draw(k: int) -> None:
-        _classifier_frame(sc, X, y, result, bounds, k)
+        _classifier_frame(sc, run, k)
 
-    animation.frames("lg_epoch", n_epochs, draw, stride=stride, label="Epoch")
+    animation.frames(EPOCH.name, n_epochs, draw, stride=stride, label="Epoch")
 
 
-def _classifier_frame(
-    sc: Scenario,
-    X: np.ndarray,
-    y: np.ndarray,
-    result: TrainingResult,
-    bounds: tuple[tuple[float, float], tuple[float, float]],
-    k: int,
-) -> None:
-    loss = in_unit(float(result.history[k]), sc.unit)
+def _classifier_frame(sc: Scenario, run: ClassifierRun, k: int) -> None:
+    now = classifier_frame(run, k, sc.unit, GRID)
     row = st.container(horizontal=True, gap="small")
-    row.metric("Epoch", f"{k} of {len(result.history) - 1}", border=True)
-    row.metric("Training loss", f"{fmt(loss)} {sc.unit}", border=True)
-    row.metric("Accuracy", f"{fmt(100 * float(result.accuracies[k]), 1)}%", border=True)
+    row.metric("Epoch", f"{now.epoch} of {now.epochs}", border=True)
+    row.metric("Training loss", f"{fmt(now.loss)} {sc.unit}", border=True)
+    row.metric("Accuracy", f"{fmt(now.accuracy_percent, 1)}%", border=True)
     regions, curves = st.columns([1.1, 1], gap="large")
     with regions:
-        grid = decision_grid(result.Ws[k], result.bs[k], bounds[0], bounds[1], GRID)
-        chart(decision_regions(CLASSES, grid, X, y, style()), "lg_regions")
+        chart(decision_regions(CLASSES, now.regions, run.X, run.y, style()), "lg_regions")
     with curves:
-        chart(training_curves(result.history, result.accuracies, k, sc.unit, style()), "lg_training")
+        chart(training_curves(now.losses, now.accuracy_percents, now.epoch, sc.unit, style()), "lg_training")
         st.caption(
-            "Each epoch takes one step along the mean gradient over all 150 points. "
+            f"Each epoch takes one step along the mean gradient over all {len(run.y)} points. "
             "Label smoothing keeps the loss above zero even when every point is right."
         )

@@ -28,11 +28,15 @@ from typing import Any
 import streamlit as st
 
 from core.scenario import LOGIT_SLIDER
+from ui.session import Key
 
 KEY = "pg_logits"
-EPOCH = "pg_logits_epoch"
-ACK = "pg_logits_ack"
-DRAGGING = "pg_logits_dragging"
+"""The component's widget key (its state holds the browser's last message)."""
+EPOCH: Key[int] = Key("pg_logits_epoch", 0)
+"""Goes up whenever the server changes the logits: the browser then takes the server's values."""
+ACK: Key[int] = Key("pg_logits_ack", 0)
+"""The sequence number of the last message read."""
+DRAGGING: Key[bool] = Key("pg_logits_dragging", False)
 SEND_HZ = 30
 
 _CSS = """
@@ -62,12 +66,12 @@ _pad = st.components.v2.component(
 
 
 def epoch() -> int:
-    return int(st.session_state.get(EPOCH, 0))
+    return EPOCH.get()
 
 
 def new_epoch() -> None:
     """The logits changed on the server side: the browser must take the server's values."""
-    st.session_state[EPOCH] = epoch() + 1
+    EPOCH.set(epoch() + 1)
 
 
 def read(value: Any, n_classes: int) -> list[float] | None:
@@ -85,18 +89,18 @@ def read(value: Any, n_classes: int) -> list[float] | None:
         return None
     seq = value.get("seq")
     if isinstance(seq, int):
-        st.session_state[ACK] = seq
-    st.session_state[DRAGGING] = value.get("final") is False
+        ACK.set(seq)
+    DRAGGING.set(value.get("final") is False)
     return out
 
 
 def dragging() -> bool:
     """True while the last update came from a drag that has not ended yet."""
-    return bool(st.session_state.get(DRAGGING, False))
+    return DRAGGING.get()
 
 
 def drag_over() -> None:
-    st.session_state[DRAGGING] = False
+    DRAGGING.set(False)
 
 
 def logit_pad(names: tuple[str, ...], logits: tuple[float, ...], target: int, on_change: Callable[[], None]) -> None:
@@ -112,7 +116,7 @@ def logit_pad(names: tuple[str, ...], logits: tuple[float, ...], target: int, on
             "step": 0.1,
             "hz": SEND_HZ,
             "epoch": epoch(),
-            "ack": int(st.session_state.get(ACK, 0)),
+            "ack": ACK.get(),
         },
         default={"update": None},
         on_update_change=on_change,

@@ -3,7 +3,7 @@
 Turned on by ``?present=1`` on any page or by the sidebar toggle. It lives in the
 session (so it survives page switches) and in every page's URL (so a shared link
 opens in the same mode). Charts take :data:`PRESENT_STYLE` instead of
-``ui.theme.STYLE``; the page takes :data:`CSS`.
+``core.figures.style.STYLE``; the page takes :data:`CSS`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from core.figures.style import FigureStyle
-from ui.theme import STYLE
+from core.figures.style import STYLE, FigureStyle
 
 PARAM = "present"
 KEY = "present"

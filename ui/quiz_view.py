@@ -8,7 +8,6 @@ a new browser starts afresh.
 
 from __future__ import annotations
 
-import html
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -18,23 +17,39 @@ import streamlit as st
 from core.query import format_number
 from core.quiz import MAX_SEED, ROUND, Grade, Question, grade
 from core.scenario import Scenario
-from ui.escape import md_escape
+from ui.escape import html_escape, md_escape
 from ui.frame import PageParams
+from ui.session import Key
 
-ANSWERS = "qz_answers"
+SEED: Key[int] = Key("qz_seed", 0)
+"""The quiz's seed; a URL parameter (a random one when the URL has none)."""
+N: Key[int] = Key("qz_n", 0)
+"""The question shown, from 0 (:data:`core.quiz.ROUND` is the summary); a URL parameter."""
+ANSWERS: Key[dict[tuple[int, int], tuple[Any, Grade]]] = Key("qz_answers", {})
 """``{(seed, n): (answer, Grade)}`` for every question answered in this session"""
+TRY: Key[int] = Key("qz_try", 0)
+"""How many times this session retried a quiz: part of the answer widgets' keys, so a retry starts afresh."""
+MISSING: Key[bool] = Key("qz_missing", False)
+"""Set when "Check my answer" was pressed without an answer: the next run asks for one."""
+ANSWER_PREFIX = "qz_answer"
+"""Answer widgets' keys: ``qz_answer_{seed}_{n}_{try}`` (and ``_{class}`` for the per-class controls)."""
 
 
 def params() -> PageParams:
     default_seed = float(secrets.randbelow(MAX_SEED + 1))  # used only when the URL has no qz_seed
     return PageParams(
-        {"qz_seed": ((0.0, MAX_SEED), default_seed), "qz_n": ((0.0, ROUND), 0.0)},
-        snap={"qz_seed": round, "qz_n": round},
+        {SEED.name: ((0.0, MAX_SEED), default_seed), N.name: ((0.0, ROUND), 0.0)},
+        snap={SEED.name: round, N.name: round},
     )
 
 
+def seed_and_question() -> tuple[int, int]:
+    """The quiz's seed and the question shown (read after :func:`ui.frame.page` has read the URL)."""
+    return int(SEED.get()), int(N.get())
+
+
 def _answers() -> dict[tuple[int, int], tuple[Any, Grade]]:
-    return st.session_state.setdefault(ANSWERS, {})  # type: ignore[no-any-return]
+    return ANSWERS.setdefault({})  # a fresh dict per session, never the shared default
 
 
 def score(seed: int) -> tuple[int, int, int]:
@@ -54,29 +69,31 @@ def playground_link(sc: Scenario) -> str:
 
 def logit_table(sc: Scenario, caption: str = "") -> str:
     rows = "".join(
-        f"<tr><th scope='row'>{html.escape(c)}{' <strong>✓ true class</strong>' if i == sc.target else ''}"
-        f"</th><td>{html.escape(format_number(z))}</td></tr>"
+        f"<tr><th scope='row'>{html_escape(c)}{' <strong>✓ true class</strong>' if i == sc.target else ''}"
+        f"</th><td>{html_escape(format_number(z))}</td></tr>"
         for i, (c, z) in enumerate(zip(sc.classes, sc.logits, strict=True))
     )
-    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    cap = f"<caption>{html_escape(caption)}</caption>" if caption else ""
     head = "<thead><tr><th scope='col'>class</th><th scope='col'>logit</th></tr></thead>"
     return f"<table class='steps quiz'>{cap}{head}<tbody>{rows}</tbody></table>"
 
 
 def _go(n: int) -> None:
-    st.session_state["qz_n"] = n
+    N.set(n)
 
 
 def _new_quiz() -> None:
-    st.session_state["qz_seed"] = secrets.randbelow(MAX_SEED + 1)
-    st.session_state["qz_n"] = 0
+    old = SEED.get()
+    seed = secrets.randbelow(MAX_SEED)
+    SEED.set(seed if seed < old else seed + 1)  # another seed, never the same one again
+    N.set(0)
 
 
 def _retry(seed: int) -> None:
     for key in [k for k in _answers() if k[0] == seed]:
         del _answers()[key]
-    st.session_state["qz_n"] = 0
-    st.session_state["qz_try"] = st.session_state.get("qz_try", 0) + 1  # fresh answer widgets
+    N.set(0)
+    TRY.set(TRY.get() + 1)  # fresh answer widgets
 
 
 def _read(q: Question, key: str) -> Any:
@@ -90,7 +107,7 @@ def _read(q: Question, key: str) -> Any:
 def _submit(q: Question, key: str) -> None:
     answer = _read(q, key)
     if answer is None:
-        st.session_state["qz_missing"] = True
+        MISSING.set(True)
         return
     _answers()[(q.seed, q.n)] = (answer, grade(q, answer))
 
@@ -147,10 +164,11 @@ def show_question(q: Question) -> None:
     else:
         st.html(logit_table(q.scenario))
     done = _answers().get((q.seed, q.n))
-    key = f"qz_answer_{q.seed}_{q.n}_{st.session_state.get('qz_try', 0)}"
+    key = f"{ANSWER_PREFIX}_{q.seed}_{q.n}_{TRY.get()}"
     _answer_widget(q, key, locked=done is not None)
     if done is None:
-        if st.session_state.pop("qz_missing", False):
+        if MISSING.get():
+            MISSING.set(False)
             st.warning("Give an answer first" + (" for every class." if q.kind == "step" else "."))
         st.button(
             "Check my answer",

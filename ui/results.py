@@ -1,12 +1,13 @@
 """The Playground's outputs: headline numbers, charts, the worked table, the formulas.
 
-Every number comes from :func:`core.explain.evaluate`; every figure from
-:mod:`core.figures`. This module only lays them out.
+Every number comes from :func:`core.explain.evaluate` (in the scenario's unit
+too); every figure from :mod:`core.figures.playground`. This module only formats
+and lays them out: no arithmetic. Class names are escaped where they meet their
+sink: :func:`ui.escape.md_escape` for metric labels and help, :func:`ui.escape.html_escape`
+for the ``st.html`` blocks.
 """
 
 from __future__ import annotations
-
-import html
 
 import streamlit as st
 
@@ -14,23 +15,20 @@ from core.explain import Evaluation
 from core.figures.playground import gradient_bars, loss_curve, probability_bars
 from core.scenario import Scenario
 from core.text import fmt
-from core.units import in_unit
 from ui.chart import chart
-from ui.escape import md_escape
+from ui.escape import html_escape, md_escape
 from ui.present import style
 
 
 def headline(sc: Scenario, ev: Evaluation) -> None:
-    loss = in_unit(ev.loss, sc.unit)
-    other = "bits" if sc.unit == "nats" else "nats"
     name = md_escape(sc.target_name)
     right = ev.predicted == sc.target
     row = st.container(horizontal=True, gap="small")  # one block, not three columns: cheaper to send
     a, b, c = row, row, row
     a.metric(
         "Cross-entropy",
-        f"{fmt(loss)} {sc.unit}",
-        help=f"= {fmt(in_unit(ev.loss, other))} {other}. The loss is −log p of the true class ({name}).",
+        f"{fmt(ev.loss_in_unit)} {ev.unit}",
+        help=f"= {fmt(ev.loss_in_other_unit)} {ev.other_unit}. The loss is −log p of the true class ({name}).",
         border=True,
     )
     b.metric(f"p(true class) = p({name})", fmt(ev.p_true), border=True)
@@ -49,7 +47,7 @@ def probabilities(sc: Scenario, ev: Evaluation) -> None:
 
 
 def curve(sc: Scenario, ev: Evaluation) -> None:
-    chart(loss_curve(sc.target_name, ev.p_true, sc.unit, style()), "pg_loss_curve")
+    chart(loss_curve(sc.target_name, ev.curve, style()), "pg_loss_curve")
 
 
 def gradient_chart(sc: Scenario, ev: Evaluation) -> None:
@@ -77,7 +75,7 @@ def formulas(sc: Scenario, ev: Evaluation) -> None:
 
 def gradient_html(sc: Scenario) -> str:
     scale = "" if sc.temperature == 1 else f" (divided by T = {fmt(sc.temperature, 2)})"
-    name = html.escape(sc.target_name)
+    name = html_escape(sc.target_name)
     return (
         f'<p class="explain"><b>What the gradient says.</b> Each bar on the left is ∂L/∂z = p − y{scale}. '
         f"A gradient-descent step moves every logit <i>against</i> its bar: the true class <b>{name}</b> goes up, "
@@ -89,18 +87,18 @@ def gradient_html(sc: Scenario) -> str:
 
 def steps_html(sc: Scenario, ev: Evaluation) -> str:
     """One row per class (z, z / T, shifted, exp, p, -log p), then the sums."""
-    log = "log₂" if sc.unit == "bits" else "ln"
+    log = "log₂" if ev.unit == "bits" else "ln"
     scaled = ev.temperature != 1
     header = ["class", "z", *(["z / T"] if scaled else []), "shifted (− max)", "exp(shifted)", "p = exp / Σ"]
     header.append(f"−{log} p")
     rows = []
     for i, name in enumerate(sc.classes):
-        label = f"<b>{html.escape(name)}</b> ✓ true" if i == sc.target else html.escape(name)
+        label = f"<b>{html_escape(name)}</b> ✓ true" if i == sc.target else html_escape(name)
         cells = [fmt(sc.logits[i]), *([fmt(float(ev.scaled[i]))] if scaled else [])]
         cells += [fmt(float(ev.shifted[i])), fmt(float(ev.exps[i])), fmt(float(ev.probs[i]))]
-        cells.append(fmt(in_unit(float(ev.surprise[i]), sc.unit)))
+        cells.append(fmt(float(ev.surprise_in_unit[i])))
         rows.append(_row(label, cells, "true" if i == sc.target else ""))
-    sums = ["", *([""] if scaled else []), "", fmt(ev.total), fmt(float(ev.probs.sum())), ""]
+    sums = ["", *([""] if scaled else []), "", fmt(ev.total), fmt(ev.prob_total), ""]
     rows.append(_row("Σ (sum)", sums, "sum"))
     head = "".join(f"<th>{h}</th>" for h in header)
     return (
@@ -121,7 +119,7 @@ def _frac(top: str, bottom: str) -> str:
 def formulas_html(sc: Scenario, ev: Evaluation) -> str:
     """The formulas, then the same formulas with this scenario's numbers put in."""
     y = sc.target
-    log = "log<sub>2</sub>" if sc.unit == "bits" else "ln"
+    log = "log<sub>2</sub>" if ev.unit == "bits" else "ln"
     over_t = "" if ev.temperature == 1 else " / T"
     total = fmt(ev.total)
     top = f"e<sup>(z<sub>i</sub> − m){over_t}</sup>"
@@ -131,10 +129,10 @@ def formulas_html(sc: Scenario, ev: Evaluation) -> str:
         f'<p class="math">L = −Σ<sub>i</sub> y<sub>i</sub> {log} p<sub>i</sub> = −{log} p<sub>true</sub></p>'
     )
     live = (
-        f'<p class="explain">With the true class <b>{html.escape(sc.target_name)}</b> '
+        f'<p class="explain">With the true class <b>{html_escape(sc.target_name)}</b> '
         f"(class {y + 1} of {sc.n_classes}):</p>"
         f'<p class="math">p<sub>true</sub> = {_frac(f"e<sup>{fmt(float(ev.shifted[y]))}</sup>", total)}'
         f" = {_frac(fmt(float(ev.exps[y])), total)} = {fmt(ev.p_true)}</p>"
-        f'<p class="math">L = −{log} {fmt(ev.p_true)} = <b>{fmt(in_unit(ev.loss, sc.unit))} {sc.unit}</b></p>'
+        f'<p class="math">L = −{log} {fmt(ev.p_true)} = <b>{fmt(ev.loss_in_unit)} {ev.unit}</b></p>'
     )
     return f'<div class="formulas">{general}{live}</div>'

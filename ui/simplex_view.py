@@ -14,96 +14,118 @@ from __future__ import annotations
 import streamlit as st
 
 from core.figures.simplex import simplex_chart
+from core.query import format_number
 from core.scenario import MAX_CLASSES, Scenario
-from core.simplex import contour_levels, pick_three, simplex_view
-from core.softmax import softmax
+from core.simplex import corners, simplex_page
 from core.text import fmt
-from core.units import in_unit
 from ui import controls, present, session
 from ui.chart import chart
 from ui.escape import md_escape
 from ui.frame import PageParams
 from ui.learning_tabs import LR_OPTIONS, nearest_lr
 from ui.present import style
+from ui.session import Key
+
+LR: Key[float] = Key("sx_lr", 1.0)
+STEPS: Key[int] = Key("sx_steps", 30)
+SECOND: Key[int] = Key("sx_b", -1)
+"""The second corner's class index; -1: the most probable other class."""
+THIRD: Key[int] = Key("sx_c", -1)
+CORNERS = (SECOND, THIRD)
 
 
 def corner_problems(_query: dict[str, list[str]]) -> list[str]:
-    """Corners asked for in the URL that cannot be shown (the true class, no such class, twice)."""
+    """Corners asked for in the URL that cannot be shown (the true class, no such class, twice).
+
+    The problems are plain text (the frame escapes warnings where it shows them).
+    """
     sc = session.current()
-    wanted = [int(st.session_state[k]) for k in ("sx_b", "sx_c")]
-    shown = pick_three(softmax(sc.logits, temperature=sc.temperature), sc.target, wanted) if sc.n_classes >= 3 else ()
+    if sc.n_classes < 3:
+        return []
+    wanted = [int(k.get()) for k in CORNERS]
+    shown = corners(sc.logits, sc.target, temperature=sc.temperature, wanted=wanted)
     return [
-        f"'{key}' {w} cannot be a corner (the true class, a repeat, or no such class); showing "
-        f"{md_escape(sc.classes[shown[k + 1]])} instead."
-        for k, (key, w) in enumerate(zip(("sx_b", "sx_c"), wanted, strict=True))
-        if w != -1 and shown and shown[k + 1] != w
+        f"'{key.name}' {w} cannot be a corner (the true class, a repeat, or no such class); showing "
+        f"{sc.classes[shown[k + 1]]} instead."
+        for k, (key, w) in enumerate(zip(CORNERS, wanted, strict=True))
+        if w != -1 and shown[k + 1] != w
     ]
 
 
 PARAMS = PageParams(
     {
-        "sx_lr": ((0.01, 10.0), 1.0),
-        "sx_steps": ((1.0, 100.0), 30.0),
-        "sx_b": ((-1.0, MAX_CLASSES - 1.0), -1.0),
-        "sx_c": ((-1.0, MAX_CLASSES - 1.0), -1.0),
+        LR.name: ((0.01, 10.0), LR.default),
+        STEPS.name: ((1.0, 100.0), STEPS.default),
+        SECOND.name: ((-1.0, MAX_CLASSES - 1.0), SECOND.default),
+        THIRD.name: ((-1.0, MAX_CLASSES - 1.0), THIRD.default),
     },
     snap={
-        "sx_lr": nearest_lr,
-        "sx_steps": round,
-        "sx_b": round,
-        "sx_c": round,
+        LR.name: nearest_lr,
+        STEPS.name: round,
+        SECOND.name: round,
+        THIRD.name: round,
     },
     read_extra=corner_problems,
 )
 
 
+def temperature_rule(t: float) -> str:
+    """T's value as this page uses it (markdown): the point and both paths are p = softmax(z / T)."""
+    if t == 1:
+        return "T = 1: the point and the gradient steps use p = softmax(z)."
+    v = md_escape(format_number(t))
+    return f"With T = {v}: the point and the gradient steps use p = softmax(z / {v})."
+
+
 def body(sc: Scenario) -> None:
-    wanted = (int(st.session_state["sx_b"]), int(st.session_state["sx_c"]))
-    view = simplex_view(
+    numbers = simplex_page(
         sc.logits,
         sc.target,
         temperature=sc.temperature,
-        wanted=wanted,
-        lr=float(st.session_state["sx_lr"]),
-        steps=int(st.session_state["sx_steps"]),
+        unit=sc.unit,
+        wanted=(int(SECOND.get()), int(THIRD.get())),
+        lr=float(LR.get()),
+        steps=int(STEPS.get()),
     )
-    st.session_state["sx_b"], st.session_state["sx_c"] = view.classes[1], view.classes[2]
+    view = numbers.view
+    SECOND.set(view.classes[1])
+    THIRD.set(view.classes[2])
     names = [sc.classes[i] for i in view.classes]
     pad, graph, facts = st.columns([1.3, 2.3, 1.2] if present.active() else [1, 2.3, 1.1], gap="large")
     with pad:
         controls.logits(sc)
         st.select_slider(
-            "Learning rate of the gradient steps", options=LR_OPTIONS, key="sx_lr", help="The black path's step size."
+            "Learning rate of the gradient steps", options=LR_OPTIONS, key=LR.name, help="The black path's step size."
         )
-        st.slider("Gradient steps drawn", 1, 100, key="sx_steps")
+        st.slider("Gradient steps drawn", 1, 100, key=STEPS.name)
         if sc.n_classes > 3:
             others = [i for i in range(sc.n_classes) if i != sc.target]
-            for key, label in (("sx_b", "Second corner"), ("sx_c", "Third corner")):
+            for key, label in ((SECOND, "Second corner"), (THIRD, "Third corner")):
                 st.selectbox(
                     label,
                     options=others,
-                    format_func=lambda i: md_escape(sc.classes[i]),
-                    key=key,
+                    format_func=lambda i: sc.classes[i],  # options are plain text (not markdown)
+                    key=key.name,
                     help="The true class is always the top corner.",
                 )
     with graph:
-        chart(simplex_chart(names, view, sc.temperature, contour_levels(sc.unit), sc.unit, style()), "sx_simplex")
+        chart(simplex_chart(names, numbers, style()), "sx_simplex")
     with facts:
-        shown = in_unit(view.loss_shown, sc.unit)
+        st.caption(temperature_rule(sc.temperature))
         st.metric(
             "Loss on the triangle",
-            f"{fmt(shown)} {sc.unit}",
+            f"{fmt(numbers.loss_shown)} {sc.unit}",
             help=f"Cross-entropy −log p({md_escape(names[0])}) of the point shown.",
             border=True,
         )
         st.markdown("\n".join(f"- p({md_escape(n)}) = {fmt(float(v))}" for n, v in zip(names, view.now, strict=True)))
-        if sc.n_classes > 3:
-            rest = [md_escape(sc.classes[i]) for i in range(sc.n_classes) if i not in view.classes]
+        if numbers.hidden:
+            rest = [md_escape(sc.classes[i]) for i in numbers.hidden]
             st.info(
-                f"**{sc.n_classes - 3} more classes** ({', '.join(rest)}) hold {fmt(100 * view.rest, 2)}% of the "
+                f"**{len(rest)} more classes** ({', '.join(rest)}) hold {fmt(numbers.rest_percent, 2)}% of the "
                 "probability. The triangle shows the three chosen classes' probabilities rescaled to sum to 1, "
                 "which is exactly softmax over their three logits. The full cross-entropy is "
-                f"{fmt(in_unit(view.loss_full, sc.unit))} {sc.unit}: the loss on the triangle plus −log of the "
+                f"{fmt(numbers.loss_full)} {sc.unit}: the loss on the triangle plus −log of the "
                 "three classes' share.",
                 icon=":material/info:",
             )

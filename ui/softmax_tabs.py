@@ -1,9 +1,10 @@
-"""The Softmax page's sections. Numbers from core.softmax / core.softmax_views, figures from core.figures.
+"""The Softmax page's sections. Numbers from core.softmax_views (one function per tab), figures from core.figures.
+
+Every tab uses the example's temperature T (the toolbar's slider): p = softmax(z / T).
 
 Page parameters (in the URL beside the shared scenario; each widget key is the
 parameter's name):
 
-``sm_t``      temperature on the log-scale control, 0.01 to 100 (default 1)
 ``sm_shift``  the constant c added to every logit, -20 to 20 (default 5)
 ``sm_scale``  the factor k multiplying every logit, 0.1 to 10 (default 2)
 ``sm_big``    the largest logit in the stability table, -1000 to 1000 (default 100)
@@ -11,116 +12,120 @@ parameter's name):
 
 from __future__ import annotations
 
-import html
 import math
-from typing import Any
+from collections.abc import Sequence
 
-import numpy as np
 import streamlit as st
 
 from core.figures.softmax import jacobian_heatmap, sigmoid_chart, temperature_curves, transform_bars
-from core.losses import entropy
+from core.query import format_number
 from core.scenario import Scenario
-from core.softmax import softmax
-from core.softmax_views import jacobian, stability_table
+from core.softmax_views import (
+    COLD,
+    HOT,
+    jacobian_tab,
+    shift_scale_tab,
+    stability_tab,
+    temperature_rule,
+    temperature_tab,
+    two_classes_tab,
+)
 from core.text import fmt
-from core.units import in_unit
 from ui.chart import chart
+from ui.escape import html_escape
 from ui.frame import PageParams
 from ui.present import style
+from ui.session import Key
 
-T_OPTIONS = tuple(float(f"{10 ** (k / 10):.3g}") for k in range(-20, 21))
-"""0.01 to 100, ten steps a decade: 0.01, 0.0126, 0.0158, ... 63.1, 79.4, 100."""
-
-
-def nearest_t(t: float) -> float:
-    """The log-scale control's option closest to ``t`` (in log terms)."""
-    return min(T_OPTIONS, key=lambda o: abs(math.log(o) - math.log(t)))
-
+SHIFT: Key[float] = Key("sm_shift", 5.0)
+SCALE: Key[float] = Key("sm_scale", 2.0)
+BIG: Key[float] = Key("sm_big", 100.0)
+CLASS_1: Key[int] = Key("sm_class_1", 0)
+CLASS_2: Key[int] = Key("sm_class_2", 1)
 
 PARAMS = PageParams(
     {
-        "sm_t": ((0.01, 100.0), 1.0),
-        "sm_shift": ((-20.0, 20.0), 5.0),
-        "sm_scale": ((0.1, 10.0), 2.0),
-        "sm_big": ((-1000.0, 1000.0), 100.0),
-    },
-    snap={"sm_t": nearest_t},
+        SHIFT.name: ((-20.0, 20.0), SHIFT.default),
+        SCALE.name: ((0.1, 10.0), SCALE.default),
+        BIG.name: ((-1000.0, 1000.0), BIG.default),
+    }
 )
 
 
-def _probs_line(sc: Scenario, p: Any) -> str:
-    return ", ".join(f"{html.escape(c)} {fmt(float(v))}" for c, v in zip(sc.classes, p, strict=True))
+def _rule(t: float) -> None:
+    st.caption(temperature_rule(t))
 
 
-def entropy_bits(p: Any) -> float:
-    return in_unit(float(entropy(p)), "bits")
+def _probs_line(classes: Sequence[str], p: Sequence[float]) -> str:
+    return ", ".join(f"{html_escape(c)} {fmt(float(v))}" for c, v in zip(classes, p, strict=True))
 
 
 # ---- sections -------------------------------------------------------------------------------
 def temperature(sc: Scenario) -> None:
-    t = float(
-        st.select_slider(
-            "Temperature T (log scale)",
-            options=T_OPTIONS,
-            key="sm_t",
-            format_func=lambda v: f"{v:g}",
-            help="Divides every logit before softmax. Ten steps per factor of ten.",
-        )
-    )
-    p = softmax(sc.logits, temperature=t)
+    tab = temperature_tab(sc)
+    t = format_number(tab.temperature)
+    _rule(tab.temperature)
     graph, facts = st.columns([3, 2], gap="large")
     with graph:
-        chart(temperature_curves(sc.classes, sc.logits, sc.target, t, style()), "sm_temperature_chart")
+        chart(
+            temperature_curves(sc.classes, tab.temperatures, tab.sweep, sc.target, tab.temperature, tab.probs, style()),
+            "sm_temperature_chart",
+        )
     with facts:
-        h = entropy_bits(p)
-        st.metric("Entropy of p", f"{fmt(h)} bits", help="How spread out p is: 0 when one class has it all.")
-        st.caption(f"At most log₂ {sc.n_classes} = {fmt(math.log2(sc.n_classes))} bits, when p is uniform.")
-        cold, hot = softmax(sc.logits, temperature=0.01), softmax(sc.logits, temperature=100.0)
-        top = int(np.argmax(sc.logits))
+        st.metric(
+            "Entropy of p",
+            f"{fmt(tab.entropy)} {tab.unit}",
+            help=f"How spread out p = softmax(z / {t}) is: 0 when one class has it all.",
+        )
+        log = "ln" if tab.unit == "nats" else "log₂"
+        st.caption(f"At most {log} {sc.n_classes} = {fmt(tab.max_entropy)} {tab.unit}, when p is uniform.")
         st.html(
             '<p class="explain"><b>T → 0: the argmax.</b> Dividing by a tiny T blows the gaps between logits up, '
-            f"so the largest logit (<b>{html.escape(sc.classes[top])}</b>) takes everything. "
-            f"At T = 0.01: {_probs_line(sc, cold)}.</p>"
+            f"so the largest logit (<b>{html_escape(sc.classes[tab.top])}</b>) takes everything. "
+            f"At T = {format_number(COLD)}: {_probs_line(sc.classes, tab.cold)}.</p>"
             '<p class="explain"><b>T → ∞: uniform.</b> Dividing by a huge T squeezes every logit towards 0, '
             f"so every class tends to 1/{sc.n_classes} = {fmt(1 / sc.n_classes)}. "
-            f"At T = 100: {_probs_line(sc, hot)}.</p>"
-            f'<p class="explain">Now, at T = {fmt(t, 2)}: {_probs_line(sc, p)}.</p>'
+            f"At T = {format_number(HOT)}: {_probs_line(sc.classes, tab.hot)}.</p>"
+            f'<p class="explain"><b>Now, at T = {t}</b> (the toolbar\'s temperature, marked on the chart): '
+            f"{_probs_line(sc.classes, tab.probs)}.</p>"
         )
 
 
 def shift_and_scale(sc: Scenario) -> None:
-    z = np.asarray(sc.logits, dtype=np.float64)
+    _rule(sc.temperature)
     left, right = st.columns(2, gap="large")
     with left:
-        c = float(st.slider("Add c to every logit", -20.0, 20.0, step=0.5, key="sm_shift"))
-        before, after = softmax(z), softmax(z + c)
-        chart(
-            transform_bars(
-                sc.classes, before, after, ("softmax(z)", f"softmax(z + {c:g})"), sc.target, style(), "shift"
-            ),
-            "sm_shift_chart",
-        )
-        same = float(np.max(np.abs(before - after)))
+        st.slider("Add c to every logit", -20.0, 20.0, step=0.5, key=SHIFT.name)
+    with right:
+        st.slider("Multiply every logit by k", 0.1, 10.0, step=0.1, key=SCALE.name)
+    tab = shift_scale_tab(sc, shift=SHIFT.get(), scale=SCALE.get())
+    t = format_number(tab.temperature)
+    over_t = "" if tab.temperature == 1.0 else f" / {t}"
+    k = format_number(tab.scale)
+    plus_c = f"z {'−' if tab.shift < 0 else '+'} {format_number(tab.shift).lstrip('-')}"
+    with left:
+        names = (f"softmax(z{over_t})", f"softmax(({plus_c}){over_t})" if over_t else f"softmax({plus_c})")
+        chart(transform_bars(sc.classes, tab.probs, tab.shifted, names, sc.target, style(), "shift"), "sm_shift_chart")
         st.html(
-            f'<p class="explain"><b>Nothing changes.</b> e<sup>z + c</sup> = e<sup>c</sup>·e<sup>z</sup>: every term, '
-            f"and so the sum, gains the same factor e<sup>c</sup>, which cancels. Largest difference here: "
-            f"{fmt(same)} (rounding). That is why softmax may subtract the largest logit first.</p>"
+            f'<p class="explain"><b>Nothing changes.</b> e<sup>(z + c){over_t}</sup> = '
+            f"e<sup>c{over_t}</sup>·e<sup>z{over_t}</sup>: every term, and so the sum, gains the same factor "
+            f"e<sup>c{over_t}</sup>, which cancels. Largest difference here: {fmt(tab.largest_change)} (rounding). "
+            "That is why softmax may subtract the largest logit first.</p>"
         )
     with right:
-        k = float(st.slider("Multiply every logit by k", 0.1, 10.0, step=0.1, key="sm_scale"))
-        scaled = softmax(k * z)
-        chart(
-            transform_bars(
-                sc.classes, softmax(z), scaled, ("softmax(z)", f"softmax({k:g} · z)"), sc.target, style(), "scale"
-            ),
-            "sm_scale_chart",
+        names = (f"softmax(z{over_t})", f"softmax({k} · z{over_t})")
+        chart(transform_bars(sc.classes, tab.probs, tab.scaled, names, sc.target, style(), "scale"), "sm_scale_chart")
+        word = (
+            "sharper: the favourite gains"
+            if tab.scale > 1
+            else "flatter: the classes draw closer"
+            if tab.scale < 1
+            else "the same"
         )
-        word = "sharper: the favourite gains" if k > 1 else "flatter: the classes draw closer" if k < 1 else "the same"
         st.html(
-            f'<p class="explain"><b>k = {k:g} makes p {word}.</b> Multiplying by k is dividing by a temperature '
-            f"T = 1/k = {fmt(1 / k, 3)}: entropy {fmt(entropy_bits(softmax(z)))} → "
-            f"{fmt(entropy_bits(scaled))} bits.</p>"
+            f'<p class="explain"><b>k = {k} makes p {word}.</b> Multiplying by k is dividing by a temperature '
+            f"T / k = {t} / {k} = {fmt(tab.effective_temperature, 3)}: entropy {fmt(tab.entropy)} → "
+            f"{fmt(tab.scaled_entropy)} {tab.unit}.</p>"
         )
 
 
@@ -128,75 +133,95 @@ def _cell(v: float) -> str:
     if math.isnan(v):
         return '<td class="broke">NaN</td>'
     if math.isinf(v):
-        return '<td class="broke">∞</td>'
+        return f'<td class="broke">{fmt(v)}</td>'
     return f"<td>{fmt(v)}</td>"
 
 
 def stability(sc: Scenario) -> None:
-    big = float(
-        st.number_input(
-            "Largest logit",
-            min_value=-1000.0,
-            max_value=1000.0,
-            step=10.0,
-            key="sm_big",
-            help="The logits keep their gaps; the largest is set to this. Try 12, 90 and 711.",
-        )
+    _rule(sc.temperature)
+    st.number_input(
+        "Largest logit",
+        min_value=-1000.0,
+        max_value=1000.0,
+        step=10.0,
+        key=BIG.name,
+        help="The logits keep their gaps; the largest is set to this. The softmax exponentiates them divided by T. "
+        "At T = 1, try 12, 90 and 711.",
     )
-    z = np.asarray(sc.logits, dtype=np.float64)
-    z = z - z.max() + big
-    rows = stability_table(z)
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in sc.classes)
+    tab = stability_tab(sc, largest=BIG.get())
+    t = format_number(tab.temperature)
+    head = "".join(f"<th>{html_escape(c)}</th>" for c in sc.classes)
     body = []
-    for r in rows:
+    for r in tab.rows:
         body.append(
             f'<tr><th scope="row" rowspan="2">{r.dtype}<br><small>exp overflows past '
             f"{fmt(r.overflow_at, 2)}</small></th><th>naive</th>{''.join(_cell(v) for v in r.naive)}</tr>"
         )
         body.append(f"<tr><th>max-shifted</th>{''.join(_cell(v) for v in r.stable)}</tr>")
+    seen = (
+        f"The softmax sees them as they are (T = 1): {', '.join(fmt(float(v)) for v in tab.seen)}"
+        if tab.temperature == 1.0
+        else f"The softmax sees them divided by T = {t}, z / {t}: {', '.join(fmt(float(v)) for v in tab.seen)}"
+    )
     st.html(
-        f'<p class="explain">Logits: {", ".join(fmt(float(v)) for v in z)}</p>'
+        f'<p class="explain">Logits z: {", ".join(fmt(float(v)) for v in tab.logits)}. {seen}. '
+        "The table is the softmax of these.</p>"
         f'<table class="steps stability"><thead><tr><th>precision</th><th>formula</th>{head}</tr></thead>'
         f"<tbody>{''.join(body)}</tbody></table>"
-        '<p class="explain"><b>Why.</b> The naive formula computes e<sup>z</sup> first, and past the overflow point '
-        "that is ∞ in the chosen precision, so ∞/∞ gives NaN (and tiny terms become 0). Subtracting the largest "
-        "logit first leaves exponents at most 0, so every e<sup>z − max</sup> lies in (0, 1] and nothing can overflow, "
+        '<p class="explain"><b>Why.</b> The naive formula computes e<sup>z / T</sup> first, and past the overflow '
+        "point that is ∞ in the chosen precision, so ∞/∞ gives NaN (and tiny terms become 0). Subtracting the largest "
+        "first leaves exponents at most 0, so every term lies in (0, 1] and nothing can overflow, "
         "while the result is mathematically the same.</p>"
     )
 
 
 def two_classes(sc: Scenario) -> None:
+    _rule(sc.temperature)
     options = list(range(sc.n_classes))
     a_col, b_col = st.columns(2)
-    a = a_col.selectbox("Class 1", options, index=0, format_func=lambda i: sc.classes[i], key="sm_class_1")
-    b = b_col.selectbox("Class 2", options, index=1, format_func=lambda i: sc.classes[i], key="sm_class_2")
-    if a == b:
+    # Selectbox options are plain text (Streamlit renders them without markdown): the names go in raw.
+    a = a_col.selectbox(
+        "Class 1", options, index=CLASS_1.default, format_func=lambda i: sc.classes[i], key=CLASS_1.name
+    )
+    b = b_col.selectbox(
+        "Class 2", options, index=CLASS_2.default, format_func=lambda i: sc.classes[i], key=CLASS_2.name
+    )
+    if a is None or b is None or a == b:
         st.info("Pick two different classes.")
         return
-    z1, z2 = sc.logits[a], sc.logits[b]
-    chart(sigmoid_chart(sc.classes[a], sc.classes[b], z1, z2, style()), "sm_sigmoid_chart")
-    p = float(softmax([z1, z2])[0])
+    tab = two_classes_tab(sc, a, b)
+    t = format_number(tab.temperature)
+    name_1, name_2 = sc.classes[a], sc.classes[b]
+    chart(
+        sigmoid_chart(
+            name_1, name_2, tab.curve_x, tab.curve_y, tab.marks_x, tab.marks_y, tab.x, tab.p, tab.temperature, style()
+        ),
+        "sm_sigmoid_chart",
+    )
     st.html(
-        f'<p class="explain">softmax({fmt(z1)}, {fmt(z2)}) for <b>{html.escape(sc.classes[a])}</b> = '
-        f"e<sup>z₁</sup> / (e<sup>z₁</sup> + e<sup>z₂</sup>) = 1 / (1 + e<sup>−(z₁ − z₂)</sup>) = "
-        f"σ({fmt(z1 - z2)}) = <b>{fmt(p)}</b>. Only the difference of the two logits matters: with two classes, "
-        "softmax is logistic regression's sigmoid.</p>"
+        f'<p class="explain">softmax({fmt(tab.z1)} / {t}, {fmt(tab.z2)} / {t}) for '
+        f"<b>{html_escape(name_1)}</b> = e<sup>z₁ / T</sup> / (e<sup>z₁ / T</sup> + e<sup>z₂ / T</sup>) = "
+        f"1 / (1 + e<sup>−(z₁ − z₂) / T</sup>) = σ(({fmt(tab.z1)} − {fmt(tab.z2)}) / {t}) = σ({fmt(tab.x)}) = "
+        f"<b>{fmt(tab.p)}</b>. Only the difference of the two logits matters (divided by T = {t}): with two "
+        "classes, softmax is logistic regression's sigmoid.</p>"
     )
 
 
 def jacobian_section(sc: Scenario) -> None:
-    p = softmax(sc.logits, temperature=sc.temperature)
-    j = jacobian(p)
+    tab = jacobian_tab(sc)
+    t = format_number(tab.temperature)
+    over_t = "" if tab.temperature == 1.0 else f" / {t}"
+    _rule(tab.temperature)
     graph, words = st.columns([3, 2], gap="large")
     with graph:
-        chart(jacobian_heatmap(sc.classes, j, sc.target, style()), "sm_jacobian_chart")
+        chart(jacobian_heatmap(sc.classes, tab.matrix, sc.target, style(), tab.temperature), "sm_jacobian_chart")
     with words:
-        i = int(np.argmax(p))
         st.html(
             '<p class="explain"><b>How each probability answers each logit.</b> Raising z<sub>j</sub> raises '
-            "p<sub>j</sub> by p<sub>j</sub>(1 − p<sub>j</sub>) (the diagonal, orange) and lowers every other "
-            "p<sub>i</sub> by p<sub>i</sub>p<sub>j</sub> (off the diagonal, blue): J = diag(p) − p pᵀ.</p>"
-            f'<p class="explain">Every row sums to 0, because the probabilities always sum to 1. The largest entry is '
-            f"for <b>{html.escape(sc.classes[i])}</b>: {fmt(float(j[i, i]))}; it can never exceed 0.25, reached when "
-            "p = ½.</p>"
+            f"p<sub>j</sub> by p<sub>j</sub>(1 − p<sub>j</sub>){over_t} (the diagonal, orange) and lowers every other "
+            f"p<sub>i</sub> by p<sub>i</sub>p<sub>j</sub>{over_t} (off the diagonal, blue): "
+            f"∂p/∂z = (diag(p) − p pᵀ){over_t}, with p = softmax(z{over_t}).</p>"
+            '<p class="explain">Every row sums to 0, because the probabilities always sum to 1. The largest entry is '
+            f"for <b>{html_escape(sc.classes[tab.largest])}</b>: {fmt(tab.largest_value)}; it can never exceed "
+            f"0.25{over_t} = {fmt(tab.bound)}, reached when a p is ½.</p>"
         )

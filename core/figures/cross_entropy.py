@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from core.figures.style import Chart, FigureStyle, Spec, axis, base_layout, dotted_vline, legend
+from core.figures.style import Chart, FigureStyle, Spec, Table, axis, base_layout, dotted_vline, legend
+from core.figures.tables import curve_table
+from core.query import format_number
 from core.text import fmt
 from core.units import in_unit
 
@@ -16,10 +18,22 @@ if TYPE_CHECKING:
 
 
 # ---- Cross-entropy page ----------------------------------------------------------------------
+def _names(gamma: float) -> tuple[str, str, str]:
+    return ("cross-entropy", "squared error", f"focal (γ = {gamma:g})")
+
+
+def _tables(
+    curves: Curves, series: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike], gamma: float, y_name: str
+) -> tuple[Table, ...]:
+    return tuple(
+        curve_table(name, "p(true class)", y_name, curves.p, y) for name, y in zip(_names(gamma), series, strict=True)
+    )
+
+
 def _three_lines(
     curves: Curves, series: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike], gamma: float, style: FigureStyle
 ) -> list[Spec]:
-    names = ("cross-entropy", "squared error", f"focal (γ = {gamma:g})")
+    names = _names(gamma)
     colours = (style.curve, style.other, style.series[1])
     dashes = ("solid", "dash", "dot")
     return [
@@ -54,56 +68,66 @@ def loss_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) 
     """Cross-entropy, squared error and focal loss over p(true), in nats (squared error: no unit)."""
     yaxis = axis(style, title={"text": "loss"}, range=[0, 5.0])
     layout = _over_p_layout(style, "ce_losses", "Loss against p(true class)", p_now, yaxis)
-    data = _three_lines(curves, (curves.ce, curves.se, curves.focal), gamma, style)
+    series = (curves.ce, curves.se, curves.focal)
+    data = _three_lines(curves, series, gamma, style)
     alt = (
         f"Three loss curves against p of the true class. Cross-entropy rises without bound as p goes to 0; "
         f"squared error stays below 2; focal loss is cross-entropy scaled by (1 - p) to the power {gamma:g}. "
         f"The dotted line marks the current p = {fmt(p_now)}."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    return Chart({"data": data, "layout": layout}, alt, _tables(curves, series, gamma, "loss"))
 
 
 def gradient_curves(curves: Curves, p_now: float, gamma: float, style: FigureStyle) -> Chart:
-    """d(loss)/d(true logit) over p(true) for the three losses."""
-    yaxis = axis(style, title={"text": "∂L/∂z(true)"}, range=[-1.05, 0.05], zeroline=True)
-    layout = _over_p_layout(style, "ce_grads", "How hard each loss pushes the true logit", p_now, yaxis)
-    data = _three_lines(curves, (curves.ce_grad, curves.se_grad, curves.focal_grad), gamma, style)
+    """d(loss)/d(true logit) over p(true) for the three losses, at the curves' temperature T (divided by T)."""
+    t = curves.temperature
+    at_t = "" if t == 1 else f" at T = {format_number(t)}"
+    # the axis keeps the T = 1 view's proportions: cross-entropy's gradient spans (-1/T, 0)
+    yaxis = axis(style, title={"text": f"∂L/∂z(true){at_t}"}, range=[-1.05 / t, 0.05 / t], zeroline=True)
+    layout = _over_p_layout(style, "ce_grads", f"How hard each loss pushes the true logit{at_t}", p_now, yaxis)
+    series = (curves.ce_grad, curves.se_grad, curves.focal_grad)
+    data = _three_lines(curves, series, gamma, style)
+    rule = "p - 1" if t == 1 else f"(p - 1) / T with T = {format_number(t)}"
     alt = (
-        "Gradients of the three losses with respect to the true class's logit against p of the true class. "
-        "Cross-entropy's is p - 1: strongest (-1) when the model is confidently wrong. "
+        "Gradients of the three losses with respect to the true class's logit against p of the true class"
+        f"{at_t}. Cross-entropy's is {rule}: strongest when the model is confidently wrong. "
         "Squared error's vanishes as p goes to 0. "
         f"The dotted line marks the current p = {fmt(p_now)}."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    return Chart({"data": data, "layout": layout}, alt, _tables(curves, series, gamma, f"∂L/∂z(true){at_t}"))
 
 
-def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart:
-    """H(y, p) as one bar: the entropy of the target plus the divergence of p from it."""
+def information_bar(h: float, kl: float, unit: str, style: FigureStyle, *, symbol: str = "y") -> Chart:
+    """H(y, p) as one bar: the entropy of the target plus the divergence of p from it.
+
+    ``symbol`` names the target: "y" for a one-hot one, "ỹ" for a smoothed or typed one.
+    """
+    y = symbol
     hu, klu = in_unit(h, unit), in_unit(kl, unit)
     data = [
         {
             "type": "bar",
             "orientation": "h",
-            "y": ["H(y, p)"],
+            "y": [f"H({y}, p)"],
             "x": [hu],
-            "name": "H(y): the target's own entropy",
+            "name": f"H({y}): the target's own entropy",
             "marker": {"color": style.other},
-            "text": [f"H(y) = {fmt(hu)}"],
+            "text": [f"H({y}) = {fmt(hu)}"],
             "textposition": "inside",
             "insidetextanchor": "middle",
-            "hovertemplate": f"H(y) = %{{x:.6f}} {unit}<extra></extra>",
+            "hovertemplate": f"H({y}) = %{{x:.6f}} {unit}<extra></extra>",
         },
         {
             "type": "bar",
             "orientation": "h",
-            "y": ["H(y, p)"],
+            "y": [f"H({y}, p)"],
             "x": [klu],
-            "name": "KL(y ‖ p): the model's extra cost",
+            "name": f"KL({y} ‖ p): the model's extra cost",
             "marker": {"color": style.true},
             "text": [f"KL = {fmt(klu)}"],
             "textposition": "inside",
             "insidetextanchor": "middle",
-            "hovertemplate": f"KL(y ‖ p) = %{{x:.6f}} {unit}<extra></extra>",
+            "hovertemplate": f"KL({y} ‖ p) = %{{x:.6f}} {unit}<extra></extra>",
         },
     ]
     total = hu + klu
@@ -119,6 +143,12 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle) -> Chart
         yaxis=axis(style, showticklabels=False),
     )
     alt = (
-        f"Stacked bar: H(y) = {fmt(hu)} {unit} plus KL(y || p) = {fmt(klu)} {unit} make H(y, p) = {fmt(total)} {unit}."
+        f"Stacked bar: H({y}) = {fmt(hu)} {unit} plus KL({y} || p) = {fmt(klu)} {unit} "
+        f"make H({y}, p) = {fmt(total)} {unit}."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    table = Table(
+        "Cross-entropy = entropy + KL divergence",
+        ("", unit),
+        ((f"H({y})", fmt(hu)), (f"KL({y} ‖ p)", fmt(klu)), (f"H({y}, p)", fmt(total))),
+    )
+    return Chart({"data": data, "layout": layout}, alt, (table,))

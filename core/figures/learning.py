@@ -1,9 +1,13 @@
-"""The Learning page's charts: descent losses, the CE/SE race, decision regions, training curves."""
+"""The Learning page's charts: descent losses, the CE/SE race, decision regions, training curves.
+
+Builders take the numbers :mod:`core.training` computed (losses already in the
+page's unit, accuracies in percent, the map's predicted classes) and only lay
+them out; each returns its "Show the numbers" tables built from those numbers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +16,7 @@ from core.figures.style import (
     Chart,
     FigureStyle,
     Spec,
+    Table,
     axis,
     base_layout,
     dotted_vline,
@@ -19,17 +24,21 @@ from core.figures.style import (
     plotly_text,
     tint,
 )
+from core.figures.tables import sample
 from core.text import fmt
-from core.units import in_unit
+from core.training import DecisionMap
 
-if TYPE_CHECKING:
-    pass
+__all__ = ["SYMBOLS", "class_colours", "decision_regions", "descent_losses", "descent_race", "training_curves"]
 
 
-# ---- learning -------------------------------------------------------------------------------------
+def _rounded(values: npt.ArrayLike, digits: int = 6) -> list[float]:
+    return [round(float(v), digits) for v in np.asarray(values, dtype=np.float64)]
+
+
+# ---- gradient steps on the logits -----------------------------------------------------------------
 def descent_losses(losses: npt.ArrayLike, step: int, unit: str, style: FigureStyle) -> Chart:
-    """Cross-entropy after each gradient step: the steps taken solid, the ones to come faint."""
-    y = [round(in_unit(float(v), unit), 6) for v in np.asarray(losses, dtype=np.float64)]
+    """Cross-entropy after each gradient step (already in ``unit``): the steps taken solid, those to come faint."""
+    y = _rounded(losses)
     k = min(max(step, 0), len(y) - 1)
     steps = list(range(len(y)))
     data: list[Spec] = [
@@ -73,13 +82,35 @@ def descent_losses(losses: npt.ArrayLike, step: int, unit: str, style: FigureSty
         f"Line chart of the cross-entropy over {len(y) - 1} gradient steps, from {fmt(y[0])} to {fmt(y[-1])} {unit}. "
         f"Now at step {k}: {fmt(y[k])} {unit}."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    values = np.asarray(losses, dtype=np.float64)
+    table = Table(
+        "Cross-entropy per step",
+        ("step", f"cross-entropy ({unit})"),
+        tuple((str(i), fmt(float(values[i]))) for i in sorted({*sample(len(y)), k})),
+    )
+    return Chart({"data": data, "layout": layout}, alt, (table,))
 
 
-def descent_race(p_ce: npt.ArrayLike, p_se: npt.ArrayLike, step: int, true_class: str, style: FigureStyle) -> Chart:
-    """p(true class) per step under cross-entropy and under squared error, from the same start."""
-    a = np.round(np.asarray(p_ce, dtype=np.float64), 6).tolist()
-    b = np.round(np.asarray(p_se, dtype=np.float64), 6).tolist()
+def _reach(first: int | None, last_step: int) -> str:
+    if first is None:
+        return f"stays below 0.5 for all {last_step} steps"
+    return f"passes 0.5 after {first} step{'' if first == 1 else 's'}"
+
+
+def descent_race(
+    p_ce: npt.ArrayLike,
+    p_se: npt.ArrayLike,
+    step: int,
+    true_class: str,
+    style: FigureStyle,
+    *,
+    passes_half: tuple[int | None, int | None],
+) -> Chart:
+    """p(true class) per step under cross-entropy and under squared error, from the same start.
+
+    ``passes_half`` is the first step at which each reaches 0.5 (``None``: never), for the alt text.
+    """
+    a, b = _rounded(p_ce), _rounded(p_se)
     name = plotly_text(true_class)
     steps = list(range(len(a)))
     data = [
@@ -108,22 +139,22 @@ def descent_race(p_ce: npt.ArrayLike, p_se: npt.ArrayLike, step: int, true_class
         yaxis=axis(style, title={"text": f"p({name})"}, range=[-0.02, 1.02]),
         shapes=dotted_vline(min(max(step, 0), len(a) - 1)),
     )
-
-    def reach(p: list[float]) -> str:
-        k = next((i for i, v in enumerate(p) if v >= 0.5), None)
-        return (
-            f"passes 0.5 after {k} step{'' if k == 1 else 's'}"
-            if k is not None
-            else f"stays below 0.5 for all {len(p) - 1} steps"
-        )
-
+    last = len(a) - 1
     alt = (
         f"Two lines of p({true_class}) against the step. Cross-entropy goes from {fmt(a[0])} to {fmt(a[-1])} and "
-        f"{reach(a)}; squared error goes from {fmt(b[0])} to {fmt(b[-1])} and {reach(b)}."
+        f"{_reach(passes_half[0], last)}; squared error goes from {fmt(b[0])} to {fmt(b[-1])} and "
+        f"{_reach(passes_half[1], last)}."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    ce, se = np.asarray(p_ce, dtype=np.float64), np.asarray(p_se, dtype=np.float64)
+    table = Table(
+        f"p({true_class}) per step",
+        ("step", "cross-entropy", "squared error"),
+        tuple((str(i), fmt(float(ce[i])), fmt(float(se[i]))) for i in sample(len(a))),
+    )
+    return Chart({"data": data, "layout": layout}, alt, (table,))
 
 
+# ---- a tiny classifier ----------------------------------------------------------------------------
 def class_colours(n: int, style: FigureStyle) -> list[str]:
     """One colour per class when no class is "the true one" (blue, orange, green, ...)."""
     palette = [style.other, style.true, *style.series[1:]]
@@ -136,24 +167,20 @@ SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "star")
 
 def decision_regions(
     classes: Sequence[str],
-    grid: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike],
+    regions: DecisionMap,
     X: npt.ArrayLike,
     y: npt.ArrayLike,
     style: FigureStyle,
 ) -> Chart:
-    """The classifier's predicted class over the plane (tinted), under the training points (shaped by class)."""
-    xs, ys, probs = (np.asarray(a, dtype=np.float64) for a in grid)
+    """The classifier's predicted class over the plane (tinted, darker where surer), under the training points."""
     pts = np.asarray(X, dtype=np.float64)
     labels = np.asarray(y)
-    n = len(classes)
+    n, levels = len(classes), regions.bands
     colours = class_colours(n, style)
-    predicted = np.argmax(probs, axis=-1)
-    confidence = np.max(probs, axis=-1)
-    # One tint per class, lighter where the classifier is unsure: z = class + confidence step.
-    levels = 3
-    z = predicted * levels + np.minimum((confidence - 1 / n) / (1 - 1 / n) * levels, levels - 1).astype(int)
+    # one colour per (class, confidence band): cell value class * bands + band
+    z = regions.predicted * levels + regions.confidence
     scale: list[list[float | str]] = []
-    top = n * levels - 1
+    top = max(n * levels - 1, 1)
     for c in range(n):
         for k in range(levels):
             colour = tint(colours[c], 0.85 - 0.2 * k)
@@ -162,8 +189,8 @@ def decision_regions(
     data: list[Spec] = [
         {
             "type": "heatmap",
-            "x": np.round(xs, 4).tolist(),
-            "y": np.round(ys, 4).tolist(),
+            "x": _rounded(regions.xs, 4),
+            "y": _rounded(regions.ys, 4),
             "z": z.tolist(),
             "zmin": 0,
             "zmax": top,
@@ -172,15 +199,17 @@ def decision_regions(
             "hoverinfo": "skip",
         }
     ]
+    counts: list[int] = []
     for c, name in enumerate(classes):
         mine = pts[labels == c]
+        counts.append(len(mine))
         safe = plotly_text(name)
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": np.round(mine[:, 0], 4).tolist(),
-                "y": np.round(mine[:, 1], 4).tolist(),
+                "x": _rounded(mine[:, 0], 4),
+                "y": _rounded(mine[:, 1], 4),
                 "name": safe,
                 "marker": {
                     "symbol": SYMBOLS[c % len(SYMBOLS)],
@@ -191,6 +220,7 @@ def decision_regions(
                 "hovertemplate": f"{safe} at (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
             }
         )
+    xs, ys = regions.xs, regions.ys
     layout = base_layout(
         style,
         "regions",
@@ -203,19 +233,24 @@ def decision_regions(
             style, range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False, scaleanchor="x", scaleratio=1
         ),
     )
-    shares = [float(np.mean(predicted == c)) for c in range(n)]
+    shares = [100 * float(s) for s in regions.shares]
     alt = "Map of the plane coloured by the predicted class, with the training points on top. Share of the map: " + (
-        ", ".join(f"{c} {fmt(100 * s, 1)}%" for c, s in zip(classes, shares, strict=True))
+        ", ".join(f"{c} {fmt(s, 1)}%" for c, s in zip(classes, shares, strict=True))
     )
-    return Chart({"data": data, "layout": layout}, alt + ".")
+    table = Table(
+        "Decision regions",
+        ("class", "share of the map", "training points"),
+        tuple((c, f"{fmt(s, 1)}%", str(k)) for c, s, k in zip(classes, shares, counts, strict=True)),
+    )
+    return Chart({"data": data, "layout": layout}, alt + ".", (table,))
 
 
 def training_curves(
-    losses: npt.ArrayLike, accuracies: npt.ArrayLike, epoch: int, unit: str, style: FigureStyle
+    losses: npt.ArrayLike, accuracy_percents: npt.ArrayLike, epoch: int, unit: str, style: FigureStyle
 ) -> Chart:
-    """Training loss (left axis) and accuracy (right axis) per epoch, the shown epoch marked."""
-    loss = [round(in_unit(float(v), unit), 6) for v in np.asarray(losses, dtype=np.float64)]
-    acc = np.round(100 * np.asarray(accuracies, dtype=np.float64), 3).tolist()
+    """Training loss (already in ``unit``, left axis) and accuracy (in percent, right axis) per epoch."""
+    loss = _rounded(losses)
+    acc = _rounded(accuracy_percents, 3)
     epochs = list(range(len(loss)))
     k = min(max(epoch, 0), len(loss) - 1)
     data = [
@@ -264,4 +299,11 @@ def training_curves(
         f"accuracy from {fmt(acc[0], 1)}% to {fmt(acc[-1], 1)}%. At epoch {k}: loss {fmt(loss[k])} {unit}, "
         f"accuracy {fmt(acc[k], 1)}%."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    lv, av = np.asarray(losses, dtype=np.float64), np.asarray(accuracy_percents, dtype=np.float64)
+    rows = sorted({*sample(len(loss)), k})
+    table = Table(
+        "Loss and accuracy per epoch",
+        ("epoch", f"loss ({unit})", "accuracy"),
+        tuple((str(i), fmt(float(lv[i])), f"{fmt(float(av[i]), 1)}%") for i in rows),
+    )
+    return Chart({"data": data, "layout": layout}, alt, (table,))

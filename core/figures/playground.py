@@ -1,19 +1,23 @@
-"""The Playground's charts: probabilities, the gradient, the loss curve over p(true)."""
+"""The Playground's charts: probabilities, the gradient, the loss curve over p(true).
+
+Builders only lay out numbers computed by core (:func:`core.explain.evaluate`):
+no softmax, no loss, no logarithm here. Each chart carries its "Show the numbers"
+tables, built from the same numbers.
+"""
 
 from __future__ import annotations
 
-import functools
-import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from core.explain import LossCurve
 from core.figures.style import (
     Chart,
     FigureStyle,
     Spec,
+    Table,
     alt_values,
     axis,
     bars_height,
@@ -23,11 +27,11 @@ from core.figures.style import (
     nice_span,
     plotly_text,
 )
+from core.figures.tables import class_table, curve_table
 from core.text import fmt
-from core.units import in_unit
 
-if TYPE_CHECKING:
-    pass
+PROBS_TITLE = "Probabilities  p = softmax(z / T)"
+GRAD_TITLE = "Gradient  ∂L/∂z"
 
 
 def probability_bars(classes: Sequence[str], probs: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
@@ -37,13 +41,13 @@ def probability_bars(classes: Sequence[str], probs: npt.ArrayLike, target: int, 
     layout = base_layout(
         style,
         "probs",
-        "Probabilities  p = softmax(z / T)",
+        PROBS_TITLE,
         height=bars_height(style, len(classes)),
         xaxis=axis(style, range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], zeroline=True),
         yaxis=axis(style, **class_axis(classes, target)),
     )
     alt = "Bar chart of probabilities. " + alt_values(classes, p, target)
-    return Chart({"data": [trace], "layout": layout}, alt)
+    return Chart({"data": [trace], "layout": layout}, alt, (class_table(PROBS_TITLE, classes, p, target, "p"),))
 
 
 def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
@@ -61,7 +65,7 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
     layout = base_layout(
         style,
         "grad",
-        "Gradient  ∂L/∂z",
+        GRAD_TITLE,
         height=bars_height(style, len(classes)),
         xaxis=axis(
             style,
@@ -73,31 +77,21 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
         yaxis=axis(style, **class_axis(classes, target)),
     )
     alt = "Bar chart of the gradient of the loss with respect to each logit. " + alt_values(classes, g, target)
-    return Chart({"data": [trace], "layout": layout}, alt)
+    return Chart({"data": [trace], "layout": layout}, alt, (class_table(GRAD_TITLE, classes, g, target, "∂L/∂z"),))
 
 
-_CURVE_P = np.unique(np.round(np.concatenate([np.geomspace(1e-4, 1.0, 90), np.linspace(0.02, 1.0, 50)]), 6))
-
-
-@functools.lru_cache(maxsize=4)
-def _curve(unit: str) -> tuple[list[float], list[float]]:
-    """The points of -log p (the same for every scenario: built once per unit)."""
-    return _CURVE_P.tolist(), [round(in_unit(-math.log(p), unit), 6) for p in _CURVE_P]
-
-
-def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) -> Chart:
-    """The loss -log p as a function of p(true class), with the current point marked."""
-    loss = in_unit(-math.log(p_true), unit) if p_true > 0 else math.inf
-    xs, ys = _curve(unit)
-    floor = in_unit(-math.log(0.01), unit)
+def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
+    """The loss -log p as a function of p(true class) (``curve``, from core), with the example marked."""
+    unit, p_true, loss = curve.unit, curve.p_now, curve.loss_now
+    floor = curve.reference
     top = max(floor, 1.2 * loss) if loss <= 3 * floor else floor
     name = plotly_text(true_class)
     data: list[Spec] = [
         {
             "type": "scatter",
             "mode": "lines",
-            "x": xs,
-            "y": ys,
+            "x": curve.p.tolist(),
+            "y": [round(y, 6) for y in curve.loss.tolist()],  # 6 decimals: a smaller message per update
             "line": {"color": style.curve, "width": style.line_width},
             "hovertemplate": f"p = %{{x:.4f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
         }
@@ -146,10 +140,11 @@ def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) ->
             }
         )
     symbol = "log₂" if unit == "bits" else "ln"
+    title = f"Loss = −{symbol} p(true)"
     layout = base_layout(
         style,
         "loss_curve",
-        f"Loss = −{symbol} p(true)",
+        title,
         xaxis=axis(style, title={"text": "p(true class)"}, range=[0, 1.02]),
         yaxis=axis(style, title={"text": unit}, range=[0, top]),
         annotations=annotations,
@@ -158,4 +153,8 @@ def loss_curve(true_class: str, p_true: float, unit: str, style: FigureStyle) ->
         f"Curve of the loss −{symbol} p against the probability p of the true class: "
         f"infinite at p = 0, zero at p = 1. Now p({true_class}) = {fmt(p_true)}, loss = {fmt(loss)} {unit}."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    tables = (
+        curve_table(title, "p(true class)", f"loss ({unit})", curve.p, curve.loss),
+        Table("Now", (f"p({true_class})", f"loss ({unit})"), ((fmt(p_true), fmt(loss)),)),
+    )
+    return Chart({"data": data, "layout": layout}, alt, tables)

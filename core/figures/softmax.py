@@ -1,10 +1,13 @@
-"""The Softmax page's charts: temperature curves, before/after bars, the sigmoid, the Jacobian."""
+"""The Softmax page's charts: temperature curves, before/after bars, the sigmoid, the Jacobian.
+
+Builders take the numbers :mod:`core.softmax_views` computed and return the chart
+with its alt text and its "Show the numbers" tables; they do no maths.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -12,24 +15,21 @@ import numpy.typing as npt
 from core.figures.style import (
     Chart,
     FigureStyle,
+    Table,
     alt_values,
     axis,
     bars_height,
     base_layout,
     class_axis,
     class_label,
+    dotted_vline,
     legend,
     plotly_text,
 )
-from core.softmax import softmax
-from core.softmax_views import TEMPERATURES, sigmoid, temperature_sweep
+from core.figures.tables import class_table, curve_table, sample
+from core.query import format_number
 from core.text import fmt
 
-if TYPE_CHECKING:
-    pass
-
-
-# ---- Softmax page ---------------------------------------------------------------------------
 DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 
 
@@ -40,17 +40,32 @@ def _series_colour(i: int, target: int, style: FigureStyle) -> str:
     return style.series[len(others) % len(style.series)]
 
 
+def _true_name(name: str, is_true: bool) -> str:
+    return f"{name} (true class)" if is_true else name
+
+
 def temperature_curves(
-    classes: Sequence[str], logits: npt.ArrayLike, target: int, t_now: float, style: FigureStyle
+    classes: Sequence[str],
+    temperatures: npt.ArrayLike,
+    sweep: npt.ArrayLike,
+    target: int,
+    t_now: float,
+    now: npt.ArrayLike,
+    style: FigureStyle,
 ) -> Chart:
-    """Each class's probability as T goes from 0.01 to 100 (log scale), the current T marked."""
-    p = temperature_sweep(logits, TEMPERATURES)
-    now = softmax(logits, temperature=t_now)
+    """Each class's probability against T (log scale), the example's T marked.
+
+    ``sweep[k, i]`` is class i's probability at ``temperatures[k]``; ``now`` the
+    probabilities at ``t_now`` (both from :func:`core.softmax_views.temperature_tab`).
+    """
+    ts = np.asarray(temperatures, dtype=np.float64)
+    p = np.asarray(sweep, dtype=np.float64)
+    p_now = np.asarray(now, dtype=np.float64)
     data = [
         {
             "type": "scatter",
             "mode": "lines",
-            "x": TEMPERATURES.tolist(),
+            "x": ts.tolist(),
             "y": np.round(p[:, i], 6).tolist(),
             "name": class_label(c, i == target),
             "line": {
@@ -71,32 +86,30 @@ def temperature_curves(
         legend=legend(style),
         xaxis=axis(style, type="log", title={"text": "temperature T (log scale)"}, range=[-2, 2]),
         yaxis=axis(style, title={"text": "p"}, range=[-0.02, 1.02]),
-        shapes=[
-            {
-                "type": "line",
-                "x0": t_now,
-                "x1": t_now,
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": "#444444", "width": 2, "dash": "dot"},
-            }
-        ],
+        shapes=dotted_vline(t_now),
         annotations=[
             {
-                "x": math.log10(t_now),
+                "x": math.log10(t_now),  # a log axis places annotations by the exponent
                 "y": 1.02,
                 "yref": "paper",
-                "text": f"T = {fmt(t_now, 2)}",
+                "text": f"T = {format_number(t_now)}",
                 "showarrow": False,
                 "yanchor": "bottom",
             }
         ],
     )
-    alt = f"Lines of each class's probability against temperature from 0.01 to 100. At T = {fmt(t_now, 2)}: " + (
-        alt_values(classes, now, target)
+    alt = f"Lines of each class's probability against temperature from {fmt(float(ts[0]), 2)} to "
+    alt += f"{fmt(float(ts[-1]), 2)}. At T = {format_number(t_now)}: " + alt_values(classes, p_now, target)
+    rows = tuple((fmt(float(ts[k]), 3), *(fmt(float(v)) for v in p[k])) for k in sample(len(ts)))
+    tables = (
+        class_table(f"At T = {format_number(t_now)}", classes, p_now, target, header="p"),
+        Table(
+            "Probabilities as the temperature changes",
+            ("T", *(_true_name(c, i == target) for i, c in enumerate(classes))),
+            rows,
+        ),
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    return Chart({"data": data, "layout": layout}, alt, tables)
 
 
 def transform_bars(
@@ -139,50 +152,69 @@ def transform_bars(
         xaxis=axis(style, range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1]),
         yaxis=axis(style, **class_axis(classes, target)),
     )
-    alt = (
-        f"Grouped bars. {names[0]}: {alt_values(classes, np.asarray(before, dtype=np.float64), target)}. "
-        f"{names[1]}: {alt_values(classes, np.asarray(after, dtype=np.float64), target)}."
+    b, a = np.asarray(before, dtype=np.float64), np.asarray(after, dtype=np.float64)
+    alt = f"Grouped bars. {names[0]}: {alt_values(classes, b, target)}. {names[1]}: {alt_values(classes, a, target)}."
+    table = Table(
+        f"{names[0]} and {names[1]}",
+        ("class", *names),
+        tuple(
+            (_true_name(c, i == target), fmt(float(x)), fmt(float(y)))
+            for i, (c, x, y) in enumerate(zip(classes, b, a, strict=True))
+        ),
     )
-    return Chart({"data": traces, "layout": layout}, alt)
+    return Chart({"data": traces, "layout": layout}, alt, (table,))
 
 
-_DIFFS = np.linspace(-10.0, 10.0, 161)
+def sigmoid_chart(
+    name_1: str,
+    name_2: str,
+    curve_x: npt.ArrayLike,
+    curve_y: npt.ArrayLike,
+    marks_x: npt.ArrayLike,
+    marks_y: npt.ArrayLike,
+    x_now: float,
+    p_now: float,
+    temperature: float,
+    style: FigureStyle,
+) -> Chart:
+    """σ((z₁ − z₂) / T) as a curve, two-class softmax as points on it, the pair ``name_1``, ``name_2`` marked.
 
-
-def sigmoid_chart(name_1: str, name_2: str, z1: float, z2: float, style: FigureStyle) -> Chart:
-    """softmax(z1, z2) for class 1 against sigmoid(z1 - z2): one curve, the points lie on it."""
-    marks = np.arange(-10.0, 10.5, 1.0)
-    on_softmax = [float(softmax([d, 0.0])[0]) for d in marks]
-    d_now = z1 - z2
-    p_now = float(softmax([z1, z2])[0])
+    ``curve_y`` is σ at ``curve_x``, ``marks_y`` two-class softmax at ``marks_x``,
+    and the pair sits at ``x_now = (z₁ − z₂) / T`` with ``p_now``
+    (all from :func:`core.softmax_views.two_classes_tab`).
+    """
+    cx, cy = np.asarray(curve_x, dtype=np.float64), np.asarray(curve_y, dtype=np.float64)
+    mx, my = np.asarray(marks_x, dtype=np.float64), np.asarray(marks_y, dtype=np.float64)
     a, b = plotly_text(name_1), plotly_text(name_2)
+    t = format_number(temperature)
     data = [
         {
             "type": "scatter",
             "mode": "lines",
-            "x": _DIFFS.tolist(),
-            "y": np.round(sigmoid(_DIFFS), 6).tolist(),
-            "name": "σ(z₁ − z₂)",
+            "x": cx.tolist(),
+            "y": np.round(cy, 6).tolist(),
+            "name": "σ((z₁ − z₂) / T)",
             "line": {"color": style.other, "width": style.line_width},
             "hovertemplate": "σ(%{x:.2f}) = %{y:.4f}<extra></extra>",
         },
         {
             "type": "scatter",
             "mode": "markers",
-            "x": marks.tolist(),
-            "y": on_softmax,
-            "name": "softmax(z₁, z₂)₁",
+            "x": mx.tolist(),
+            "y": my.tolist(),
+            "name": "softmax(z₁ / T, z₂ / T)₁",
             "marker": {"symbol": "circle-open", "size": 10, "color": style.curve, "line": {"width": 2}},
-            "hovertemplate": "softmax = %{y:.4f} at z₁ − z₂ = %{x}<extra></extra>",
+            "hovertemplate": "softmax = %{y:.4f} at (z₁ − z₂) / T = %{x}<extra></extra>",
         },
     ]
     annotations = []
-    if -10 <= d_now <= 10:
+    on_chart = bool(cx[0] <= x_now <= cx[-1])
+    if on_chart:
         data.append(
             {
                 "type": "scatter",
                 "mode": "markers",
-                "x": [d_now],
+                "x": [x_now],
                 "y": [p_now],
                 "name": "now",
                 "marker": {"symbol": "diamond", "size": 16, "color": style.true, "line": {"width": 2, "color": "#000"}},
@@ -191,11 +223,11 @@ def sigmoid_chart(name_1: str, name_2: str, z1: float, z2: float, style: FigureS
         )
         annotations.append(
             {
-                "x": d_now,
+                "x": x_now,
                 "y": p_now,
                 "text": f"{a} vs {b}: p = {fmt(p_now)}",
                 "showarrow": True,
-                "ax": -70 if d_now > 0 else 70,
+                "ax": -70 if x_now > 0 else 70,
                 "ay": -30,
                 "bgcolor": "rgba(255,255,255,0.85)",
             }
@@ -203,25 +235,36 @@ def sigmoid_chart(name_1: str, name_2: str, z1: float, z2: float, style: FigureS
     layout = base_layout(
         style,
         "sigmoid",
-        "Two classes: softmax is the sigmoid of the difference",
+        "Two classes: softmax is the sigmoid of the difference over T",
         showlegend=True,
         legend=legend(style),
-        xaxis=axis(style, title={"text": "z₁ − z₂"}, range=[-10.5, 10.5]),
+        xaxis=axis(
+            style, title={"text": f"(z₁ − z₂) / T, with T = {t}"}, range=[float(cx[0]) - 0.5, float(cx[-1]) + 0.5]
+        ),
         yaxis=axis(style, title={"text": "p(class 1)"}, range=[-0.02, 1.05]),
         annotations=annotations,
         height=style.height + 60,
     )
+    where = "" if on_chart else " (off the chart)"
     alt = (
-        f"The sigmoid curve of z1 - z2 from -10 to 10, with softmax of two logits drawn as points lying on it. "
-        f"Now {name_1} vs {name_2}: z1 - z2 = {fmt(d_now)}, p = {fmt(p_now)}."
+        f"The sigmoid curve of (z1 - z2) / T from {fmt(float(cx[0]), 0)} to {fmt(float(cx[-1]), 0)}, with softmax "
+        f"of two logits drawn as points lying on it. Now {name_1} vs {name_2} at T = {t}: "
+        f"(z1 - z2) / T = {fmt(x_now)}, p = {fmt(p_now)}{where}."
     )
-    return Chart({"data": data, "layout": layout}, alt)
+    tables = (
+        Table(f"{name_1} vs {name_2} at T = {t}", ("(z₁ − z₂) / T", f"p({name_1})"), ((fmt(x_now), fmt(p_now)),)),
+        curve_table("σ((z₁ − z₂) / T)", "(z₁ − z₂) / T", "σ", cx, cy),
+        curve_table("softmax of two logits", "(z₁ − z₂) / T", "softmax(…)₁", mx, my),
+    )
+    return Chart({"data": data, "layout": layout}, alt, tables)
 
 
-def jacobian_heatmap(classes: Sequence[str], jac: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
-    """The softmax Jacobian as a labelled heatmap: row i, column j holds dp_i/dz_j."""
+def jacobian_heatmap(
+    classes: Sequence[str], jac: npt.ArrayLike, target: int, style: FigureStyle, temperature: float = 1.0
+) -> Chart:
+    """The softmax Jacobian at T as a labelled heatmap: row i, column j holds ∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ) / T."""
     j = np.asarray(jac, dtype=np.float64)
-    span = max(float(np.max(np.abs(j))), 1e-12)
+    span = max(float(np.max(np.abs(j))), 1e-12)  # the colour scale's half-width
     labels = [class_label(c, i == target) for i, c in enumerate(classes)]
     data = [
         {
@@ -239,10 +282,11 @@ def jacobian_heatmap(classes: Sequence[str], jac: npt.ArrayLike, target: int, st
             "hovertemplate": "∂p(%{y}) / ∂z(%{x}) = %{z:.6f}<extra></extra>",
         }
     ]
+    title = "∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ)" + ("" if temperature == 1.0 else f" / {format_number(temperature)}")
     layout = base_layout(
         style,
         "jacobian",
-        "∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ)",
+        title,
         height=bars_height(style, len(classes)) + 40,
         xaxis=axis(style, title={"text": "logit zⱼ"}, side="bottom", type="category"),
         yaxis=axis(style, title={"text": "probability pᵢ"}, autorange="reversed", type="category"),
@@ -250,4 +294,14 @@ def jacobian_heatmap(classes: Sequence[str], jac: npt.ArrayLike, target: int, st
     cells = "; ".join(
         f"row {a}, column {b}: {fmt(float(j[r, c]))}" for r, a in enumerate(classes) for c, b in enumerate(classes)
     )
-    return Chart({"data": data, "layout": layout}, f"Heatmap of the softmax Jacobian. {cells}")
+    names = [_true_name(c, i == target) for i, c in enumerate(classes)]
+    table = Table(
+        f"∂p(row) / ∂z(column) at T = {format_number(temperature)}",
+        ("", *names),
+        tuple((n, *(fmt(float(v)) for v in row)) for n, row in zip(names, j, strict=True)),
+    )
+    return Chart(
+        {"data": data, "layout": layout},
+        f"Heatmap of the softmax Jacobian at T = {format_number(temperature)}. {cells}",
+        (table,),
+    )

@@ -5,37 +5,57 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from core.text import fmt
 
-if TYPE_CHECKING:
-    pass
-
-
 Spec = dict[str, Any]
+
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+"""Okabe & Ito's palette: it stays distinguishable under the common colour-vision deficiencies.
+The one palette of the app: every colour of every chart comes from here."""
 
 
 @dataclass(frozen=True)
 class FigureStyle:
-    """Colours and sizes shared by every chart."""
+    """Colours and sizes shared by every chart; the defaults are the app's look (:data:`STYLE`).
 
-    other: str
+    The true class is orange, the other classes blue; the true class is also hatched
+    and labelled "true", so colour is never the only cue.
+    """
+
+    other: str = OKABE_ITO["blue"]
     """bars of the classes that are not the true class"""
-    true: str
+    true: str = OKABE_ITO["orange"]
     """the true class (also marked by a hatch pattern and the word "true")"""
-    curve: str
+    curve: str = OKABE_ITO["vermillion"]
     """lines such as the loss curve"""
     font_size: int = 17
     font_family: str = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
     """Streamlit's own typeface, which the page already serves (nothing downloaded)"""
     line_width: float = 3.0
     height: int = 300
-    series: tuple[str, ...] = ("#0072B2", "#009E73", "#56B4E9", "#CC79A7", "#000000", "#D55E00")
+    series: tuple[str, ...] = tuple(
+        OKABE_ITO[k] for k in ("blue", "bluish_green", "sky_blue", "reddish_purple", "black", "vermillion")
+    )
     """colours for one line per class (the true class takes ``true``); dashes tell them apart too"""
+
+
+STYLE = FigureStyle()
+"""The chart style of every page (presentation mode enlarges it: :mod:`ui.present`)."""
 
 
 @dataclass(frozen=True)
@@ -168,7 +188,9 @@ def nice_span(largest: float) -> float:
     """A round axis half-width leaving room for the labels: it changes rarely while dragging,
     so the chart updates without a relayout (and reads more calmly)."""
     need = 1.6 * largest
-    return next((s for s in _SPANS if s >= need), need if need > 0 else 1.0)
+    if not need > 0:
+        return 1.0  # nothing to show (a vanished gradient): a readable axis, not ±1e-6
+    return next((s for s in _SPANS if s >= need), need)
 
 
 def class_axis(classes: Sequence[str], target: int) -> Spec:

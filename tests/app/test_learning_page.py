@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -129,3 +130,27 @@ def test_bad_page_parameters_are_named_and_replaced(param: str, value: str) -> N
     assert any(f"'{param}'" in plain(w.value) for w in at.warning)
     defaults = {"lg_lr": "1", "lg_step": "0", "lg_seed": "0", "lg_epochs": "200", "lg_smooth": "0"}
     assert url(at)[param] == defaults[param]
+
+
+def chart_spec(at: AppTest, key: str) -> dict:
+    """The spec the page sent to the chart component ``key``."""
+    element = next(e for e in at.get("bidi_component") if e.key == key)
+    return json.loads(element.proto.json)["spec"]
+
+
+def test_gradient_steps_use_the_examples_temperature_and_say_so() -> None:
+    """At T = 2: p(dog) = softmax([1, 0.5, 0.05])[1] = 0.3043 and the gradient is (p − y) / 2."""
+    at = open_learning({"temperature": "2", "lg_lr": "0.5"})
+    z, t = np.array([2.0, 1.0, 0.1]), 2.0
+    p = sp_softmax(z / t)
+    assert metric(at, "p(dog)") == "0.3043"
+    assert number(metric(at, "Cross-entropy")) == pytest.approx(-math.log(p[1]), abs=5e-5)
+    np.testing.assert_allclose(chart_spec(at, "lg_probs")["data"][0]["x"], p, atol=1e-9)
+    np.testing.assert_allclose(chart_spec(at, "lg_grad")["data"][0]["x"], (p - [0, 1, 0]) / t, atol=1e-9)
+    assert any("With T = 2: p = softmax(z / 2)" in plain(c.value) for c in at.caption)
+    at.button(key="lg_step_step").click().run()
+    z1 = z - 0.5 * (p - [0, 1, 0]) / t
+    assert number(metric(at, "p(dog)")) == pytest.approx(sp_softmax(z1 / t)[1], abs=5e-5)
+    losses = chart_spec(at, "lg_losses")["data"][0]["y"]
+    assert losses[1] == pytest.approx(-math.log(sp_softmax(z1 / t)[1]), abs=1e-6)
+    assert any("does not use the example" in plain(c.value) for c in at.caption)  # the classifier's own model

@@ -6,6 +6,7 @@ taken from the app's own code.
 
 from __future__ import annotations
 
+import json
 import math
 from html.parser import HTMLParser
 from pathlib import Path
@@ -300,3 +301,42 @@ def test_step_table_shows_each_step_and_the_sums() -> None:
         assert float(cells[5]) == pytest.approx(exps[i] / sum(exps), abs=5e-5)
     assert "✓ true" in body[1][0]
     assert float(total[4]) == pytest.approx(sum(exps), abs=5e-5)
+
+
+def _chart_data(at: AppTest, key: str) -> dict[str, Any]:
+    element = next(e for e in at.get("bidi_component") if e.key == key)
+    return json.loads(element.proto.json)  # type: ignore[no-any-return]
+
+
+def test_at_t_2_every_number_for_dog_is_softmax_of_z_over_2() -> None:
+    """Issue 11: logits (2, 1, 0.1) at T = 2 give p(dog) = softmax([1, 0.5, 0.05])[1] = 0.3043 everywhere."""
+    at = open_app({"logits": "2,1,0.1", "target": "dog", "temperature": "2"})
+    s = [1.0, 0.5, 0.05]
+    p_dog = math.exp(s[1]) / sum(math.exp(v) for v in s)
+    assert f"{p_dog:.4f}" == "0.3043"
+    assert next(m.value for m in at.metric if m.label.startswith("p(true class)")) == "0.3043"
+    assert steps_rows(at)[2][5].strip() == "0.3043"
+    assert _chart_data(at, "pg_probs")["tables"][0]["rows"][1] == ["dog (true class)", "0.3043"]
+    grad = _chart_data(at, "pg_grad")["tables"][0]["rows"][1]
+    assert grad == ["dog (true class)", f"{(p_dog - 1) / 2:.4f}".replace("-", "−")]  # (p − 1) / T
+    now = _chart_data(at, "pg_loss_curve")["tables"][1]
+    assert now["rows"] == [["0.3043", f"{-math.log(p_dog):.4f}"]]
+    assert ce(at) == f"{-math.log(p_dog):.4f} nats"
+
+
+def test_show_the_numbers_tables_follow_the_unit() -> None:
+    at = open_app({"logits": "2,1,0.1", "target": "dog", "unit": "bits"})
+    curve, now = _chart_data(at, "pg_loss_curve")["tables"]
+    assert curve["header"] == ["p(true class)", "loss (bits)"]
+    assert curve["rows"][0] == ["1.00e−04", f"{-math.log2(1e-4):.4f}"]
+    assert now["rows"][0][1] == f"{softmax_ce([2.0, 1.0, 0.1], 1) / math.log(2):.4f}"
+
+
+def test_the_palette_lives_in_core_and_the_page_uses_it() -> None:
+    from core.figures.style import STYLE as CORE_STYLE
+    from ui.present import style
+    from ui.theme import CSS, STYLE
+
+    assert STYLE is CORE_STYLE  # one palette, one place
+    assert style() is CORE_STYLE  # outside presentation mode
+    assert CORE_STYLE.other in CSS  # the focus ring and the true-class row take the same palette

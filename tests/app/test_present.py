@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
-from tests.app.support import open_page, plain, url
+from core.figures.style import STYLE
+from tests.app.support import APP, open_page, plain, url
 from ui.present import PRESENT_STYLE
-from ui.theme import STYLE
 
 PAGES = [
     "app_pages/playground.py",
     "app_pages/softmax.py",
+    "app_pages/cross_entropy.py",
     "app_pages/learning.py",
     "app_pages/simplex.py",
     "app_pages/quiz.py",
 ]
+CAPTIONS_HIDDEN = re.compile(r'\[data-testid="stCaptionContainer"\]\s*\{\s*display:\s*none')
 
 
 def css(at: object) -> str:
     return " ".join(h.value for h in at.html)  # type: ignore[attr-defined]
+
+
+def test_every_page_is_covered() -> None:
+    assert sorted(PAGES) == sorted(f"app_pages/{p.name}" for p in (Path(APP).parent / "app_pages").glob("*.py"))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -26,6 +35,7 @@ def test_present_1_turns_it_on_and_keeps_it_in_the_url(page: str) -> None:
     at = open_page(page, {"present": "1"})
     assert at.toggle(key="present").value is True
     assert "font-size: 24.3px" in css(at)
+    assert CAPTIONS_HIDDEN.search(css(at))  # fewer words: the captions go
     assert url(at)["present"] == "1"
     assert not at.warning
 
@@ -38,6 +48,7 @@ def test_it_survives_page_switches_and_the_toggle_turns_it_off() -> None:
     at.toggle(key="present").set_value(False).run()
     assert "present" not in url(at)
     assert "font-size: 24.3px" not in css(at)
+    assert not CAPTIONS_HIDDEN.search(css(at))
     at.switch_page("app_pages/playground.py").run()
     assert at.toggle(key="present").value is False
 

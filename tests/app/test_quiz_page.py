@@ -125,13 +125,33 @@ def test_reveal_links_to_the_scenario_in_the_playground() -> None:
     assert metric(play, "Cross-entropy") == f"{-math.log(p[sc.target]):.4f} nats"
 
 
-def test_a_new_quiz_gets_a_seed_into_the_url() -> None:
+def test_a_first_visit_gets_a_seed_into_the_url() -> None:
     at = open_page(PAGE)
     seed = int(url(at)["qz_seed"])
     assert 0 <= seed <= 999_999
     assert metric(at, "Quiz seed") == str(seed)
-    at.button(key="qz_new_top").click().run()
+    assert at.session_state["qz_seed"] == seed
+
+
+@pytest.mark.parametrize("button", ["qz_new_top", "qz_new"])
+def test_new_quiz_changes_the_seed_in_the_session_and_the_url_and_starts_over(button: str) -> None:
+    at = open_page(PAGE, {"qz_seed": "42"})
+    answer(at, 42, 0, right_answer(42, 0))
+    if button == "qz_new":  # the summary's button: skip to the end of the round first
+        for _ in range(ROUND):
+            at.button(key="qz_skip").click().run()
+        assert "Round over" in at.subheader[0].value
+    before = (at.session_state["qz_seed"], url(at)["qz_seed"])
+    assert before == (42, "42")
+    at.button(key=button).click().run()
+    seed = at.session_state["qz_seed"]
+    assert seed != 42
+    assert url(at)["qz_seed"] == str(seed)
+    assert metric(at, "Quiz seed") == str(seed)
     assert metric(at, "Question") == "1 of 8"
+    assert url(at)["qz_n"] == "0"
+    assert metric(at, "Score") == "0 / 0"
+    assert plain(at.subheader[0].value) == question(seed, 0).prompt
 
 
 @pytest.mark.parametrize(("param", "value"), [("qz_seed", "-3"), ("qz_seed", "x"), ("qz_n", "99")])

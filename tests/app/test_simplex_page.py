@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 from scipy.special import softmax as sp_softmax
+from streamlit.testing.v1 import AppTest
 
 from tests.app.support import metric, open_page, plain, url
 
@@ -26,13 +28,36 @@ def test_defaults_render_without_warnings() -> None:
     assert url(at)["sx_steps"] == "30"
 
 
+def simplex_spec(at: AppTest) -> dict:
+    element = next(e for e in at.get("bidi_component") if e.key == "sx_simplex")
+    return json.loads(element.proto.json)["spec"]
+
+
+def contours(at: AppTest) -> list[dict]:
+    """The contour lines (a loss level each), as drawn."""
+    return [t for t in simplex_spec(at)["data"] if t.get("mode") == "lines+text"]
+
+
 def test_true_class_and_unit_move_the_contours() -> None:
     at = open_page(PAGE)
+    before = contours(at)
+    assert before[0]["a"] == pytest.approx([math.exp(-0.1)] * 2, abs=1e-6)  # 0.1 nats: p(true) = e^-0.1
+    assert "dog" in simplex_spec(at)["layout"]["ternary"]["aaxis"]["title"]["text"]
     at.segmented_control(key="target").set_value(0).run()
     assert shown_loss(at) == pytest.approx(-math.log(sp_softmax([2.0, 1.0, 0.1])[0]), abs=5e-5)
     assert url(at)["target"] == "cat"
+    # the true class's corner is the contours' top: the lines now run across the cat corner's triangle
+    assert "cat" in simplex_spec(at)["layout"]["ternary"]["aaxis"]["title"]["text"]
+    now = next(t for t in simplex_spec(at)["data"] if t.get("name") == "now")
+    assert now["a"][0] == pytest.approx(sp_softmax([2.0, 1.0, 0.1])[0], abs=1e-6)
     at.segmented_control(key="unit").set_value("bits").run()
     assert shown_loss(at) == pytest.approx(-math.log2(sp_softmax([2.0, 1.0, 0.1])[0]), abs=5e-5)
+    after = contours(at)
+    assert after[0]["a"] != before[0]["a"]  # the contours moved
+    assert [c["text"][0] for c in after] == ["0.25 bits", "0.5 bits", "1 bits", "2 bits", "3 bits", "5 bits", "8 bits"]
+    for line in after:
+        level = float(line["text"][0].split()[0])
+        assert line["a"] == pytest.approx([2**-level] * 2, abs=1e-6)  # L bits at p(true) = 2^-L
     at.select_slider(key="sx_lr").set_value(0.1).run()
     at.slider(key="sx_steps").set_value(80).run()
     assert url(at)["sx_steps"] == "80"
@@ -64,3 +89,24 @@ def test_bad_page_parameters_are_named_and_replaced(param: str, value: str) -> N
     at = open_page(PAGE, {param: value})
     assert any(f"'{param}'" in plain(w.value) for w in at.warning)
     assert not at.exception
+
+
+def test_the_page_states_its_temperature_and_uses_it() -> None:
+    at = open_page(PAGE, {"temperature": "2"})
+    assert any(
+        "With T = 2: the point and the gradient steps use p = softmax(z / 2)" in plain(c.value) for c in at.caption
+    )
+    p = sp_softmax([1.0, 0.5, 0.05])  # z / 2
+    assert shown_loss(at) == pytest.approx(-math.log(p[1]), abs=5e-5)
+    assert any(f"p(dog) = {p[1]:.4f}" in plain(m.value) for m in at.markdown)
+
+
+@pytest.mark.parametrize("name", ["t-rex", "*a*<b>"])
+def test_a_corner_warning_shows_the_class_name_once_and_literally(name: str) -> None:
+    classes = f"cat,dog,rabbit,{name},owl"
+    at = open_page(PAGE, {"classes": classes, "logits": "0,1,0.1,3,-1", "target": "cat", "sx_b": "0"})
+    (warning,) = [plain(w.value) for w in at.warning if "'sx_b'" in plain(w.value)]
+    assert f"showing {name} instead." in warning  # escaped once by the frame: the reader sees the name
+    assert warning.count(name) == 1
+    # the corner pickers are plain-text selectboxes: their options are the names as they are
+    assert name in at.selectbox(key="sx_b").options

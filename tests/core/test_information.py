@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from core.ce_views import information
 from core.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -80,6 +81,21 @@ def test_cross_entropy_is_entropy_plus_kl(args: tuple[np.ndarray, np.ndarray]) -
     y, z = args
     p = sp.softmax(z)
     assert float(cross_entropy(z, y)) == pytest.approx(float(entropy(y) + kl_divergence(y, p)), rel=1e-9, abs=1e-9)
+
+
+@given(
+    st.integers(2, 6).flatmap(
+        lambda c: st.tuples(distributions(c), arrays(np.float64, c, elements=st.floats(-10, 10)), st.floats(0.05, 10))
+    )
+)
+def test_the_pages_information_view_is_at_the_temperature(args: tuple[np.ndarray, np.ndarray, float]) -> None:
+    """The Information tab's (H(y), KL(y || p), H(y, p)) with p = softmax(z / T), against scipy."""
+    y, z, t = args
+    p = sp.softmax(z / t)
+    h, kl, ce = information(z, y, t)
+    assert h == pytest.approx(float(sp.entr(y).sum()), rel=1e-12, abs=1e-15)
+    assert kl == pytest.approx(float(sp.rel_entr(y, p).sum()), rel=1e-9, abs=1e-9)
+    assert ce == pytest.approx(float(-(y * sp.log_softmax(z / t)).sum()), rel=1e-9, abs=1e-12)
 
 
 def test_kl_is_infinite_where_q_rules_out_what_p_allows() -> None:

@@ -1,11 +1,14 @@
-"""core/ is pure: it never imports Streamlit (pages and ui/ do that)."""
+"""core/ is pure: it never imports Streamlit, ui/ or the page scripts (app_pages/ and ui/ do that)."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-CORE = Path(__file__).resolve().parents[2] / "core"
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ROOT / "core"
+PAGES = ROOT / "app_pages"
+"""The page scripts' folder (not pages/: Streamlit would treat that as legacy navigation)."""
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -19,8 +22,14 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-def test_core_never_imports_streamlit_or_ui() -> None:
+def test_the_page_folder_is_app_pages() -> None:
+    assert len(list(PAGES.glob("*.py"))) >= 6
+    assert not (ROOT / "pages").exists()
+
+
+def test_core_never_imports_streamlit_ui_or_the_pages() -> None:
     files = sorted(CORE.glob("**/*.py"))
     assert len(files) >= 5
-    offenders = {f.name: imported_modules(f) & {"streamlit", "ui", "pages"} for f in files}
+    forbidden = {"streamlit", "ui", PAGES.name}
+    offenders = {str(f.relative_to(ROOT)): imported_modules(f) & forbidden for f in files}
     assert {k: v for k, v in offenders.items() if v} == {}

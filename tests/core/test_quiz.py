@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import softmax as sp_softmax
 
-from core.quiz import KINDS, LOSS_TOLERANCE, P_TOLERANCE, ROUND, grade, question
+from core.quiz import KINDS, LOSS_TOLERANCE, P_TOLERANCE, ROUND, grade, question, step_moves
+from core.scenario import Scenario
 
 
 def test_the_same_seed_gives_the_same_questions_and_another_seed_others() -> None:
@@ -89,3 +90,13 @@ def test_choices_and_directions_are_graded_exactly() -> None:
 def test_bad_seed_or_number_raises(seed: int, n: int) -> None:
     with pytest.raises(ValueError, match=r"seed|n must"):
         question(seed, n)
+
+
+@pytest.mark.parametrize("t", [1.0, 2.0, 0.5])
+def test_step_moves_follow_the_one_temperature_rule(t: float) -> None:
+    """p = softmax(z / T); one step z ← z − (p − y) / T; the move is p_after − p (checked with scipy)."""
+    z = np.array([2.0, 1.0, 0.1])
+    sc = Scenario(logits=tuple(z), target=1, temperature=t)
+    p = sp_softmax(z / t)
+    after = sp_softmax((z - (p - np.eye(3)[1]) / t) / t)
+    np.testing.assert_allclose(step_moves(sc), after - p, rtol=1e-12, atol=1e-15)

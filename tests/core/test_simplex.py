@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.special import softmax as sp_softmax
 
-from core.simplex import pick_three, simplex_view
+from core.simplex import contour_levels, corners, pick_three, simplex_page, simplex_view
 from core.softmax_views import TEMPERATURES
 
 
@@ -69,3 +69,46 @@ def test_minus_infinity_logits_stay_on_the_edge() -> None:
     assert view.now[2] == 0
     assert np.all(np.isfinite(view.descent_path))
     assert math.isfinite(view.loss_full)
+
+
+# ---- the Simplex page's numbers --------------------------------------------------------------------
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_simplex_page_uses_the_examples_temperature_and_unit(unit: str) -> None:
+    z, t = np.array([2.0, 1.0, 0.1, 0.5, -1.0]), 2.0
+    page = simplex_page(z, 1, temperature=t, unit=unit, wanted=[0, 3])
+    per = 1.0 if unit == "nats" else math.log(2)
+    p = sp_softmax(z / t)
+    assert page.view.classes == (1, 0, 3)
+    assert page.hidden == (2, 4)
+    assert page.rest_percent == pytest.approx(100 * (p[2] + p[4]), rel=1e-12)
+    assert page.loss_full == pytest.approx(-math.log(p[1]) / per, rel=1e-12)
+    shown = sp_softmax(z[[1, 0, 3]] / t)
+    np.testing.assert_allclose(page.view.now, shown, atol=1e-15)
+    assert page.loss_shown == pytest.approx(-math.log(shown[0]) / per, rel=1e-12)
+    # the descent path's losses are -log p(true) of its own points, in the unit
+    np.testing.assert_allclose(page.descent_losses, -np.log(page.view.descent_path[:, 0]) / per, rtol=1e-9)
+
+
+@pytest.mark.parametrize("unit", ["nats", "bits"])
+def test_contours_sit_where_the_loss_equals_their_level(unit: str) -> None:
+    page = simplex_page([2.0, 1.0, 0.1], 1, temperature=1.0, unit=unit)
+    base = math.e if unit == "nats" else 2.0
+    assert page.levels == contour_levels(unit)
+    np.testing.assert_allclose(page.level_p, [base**-level for level in page.levels], rtol=1e-12)
+    # bands tile the triangle from the top corner (loss 0, p = 1) to the bottom edge (loss ∞, p = 0)
+    assert page.bands[0].lo == 0
+    assert page.bands[0].p_hi == 1
+    assert page.bands[-1].hi == math.inf
+    assert page.bands[-1].p_lo == 0
+    for upper, lower in zip(page.bands, page.bands[1:], strict=False):
+        assert upper.hi == lower.lo
+        assert upper.p_lo == lower.p_hi
+    for band in page.bands[:-1]:
+        assert band.p_lo == pytest.approx(base**-band.hi, rel=1e-12)
+    assert [page.temperatures[i] for i in page.marks] == pytest.approx([0.1, 1.0, 10.0])
+
+
+def test_corners_follow_the_probabilities_at_the_examples_temperature() -> None:
+    z = [0.0, 1.0, 1.2, 3.0]  # at T = 1 class 3 is far ahead; class 2 is second
+    assert corners(z, 0, temperature=1.0) == (0, 3, 2)
+    assert corners(z, 0, temperature=1.0, wanted=[1]) == (0, 1, 3)

@@ -13,13 +13,16 @@ from hypothesis import strategies as st
 from scipy.special import log_softmax as sp_log_softmax
 from scipy.special import softmax as sp_softmax
 
+from core.descent import confidently_wrong, descent_steps, first_reaching, logit_descent
 from core.training import (
     CENTRES,
-    confidently_wrong,
+    classifier_frame,
     decision_grid,
-    logit_descent,
+    decision_map,
     loss_and_grad,
     make_blobs,
+    map_bounds,
+    train_classifier,
     train_softmax_regression,
 )
 
@@ -179,3 +182,102 @@ def test_decision_grid_holds_the_classifiers_probabilities() -> None:
     assert probs.shape == (5, 5, 3)
     np.testing.assert_allclose(probs.sum(axis=-1), 1.0, atol=10 * EPS)
     np.testing.assert_allclose(probs[4, 0], sp_softmax(np.array([xs[0], ys[4]]) @ W + b), atol=1e-12)
+
+
+# ---- the Learning page's numbers (one core function per tab) ---------------------------------------
+def test_descent_steps_use_the_examples_temperature_everywhere() -> None:
+    """At T = 2 the default example's p(dog) is softmax([1, 0.5, 0.05])[1] = 0.3043 (0.2424 is T = 1's)."""
+    z, t = np.array([2.0, 1.0, 0.1]), 2.0
+    steps = descent_steps(z, 1, temperature=t, lr=0.5, unit="bits", steps=20)
+    first = steps.at(0)
+    p = sp_softmax(z / t)
+    assert first.p_true == pytest.approx(p[1], abs=1e-15)
+    assert round(first.p_true, 4) == 0.3043
+    np.testing.assert_allclose(first.probs, p, atol=1e-15)
+    np.testing.assert_allclose(first.grad, (p - [0, 1, 0]) / t, atol=1e-15)  # (p - y) / T, not p - y
+    assert first.loss == pytest.approx(-sp_log_softmax(z / t)[1] / np.log(2), rel=1e-12)  # bits
+    # step k's numbers follow from step k's logits by the same formulas
+    k = steps.at(7)
+    zk = np.array(k.logits)
+    np.testing.assert_allclose(k.probs, sp_softmax(zk / t), atol=1e-12)
+    np.testing.assert_allclose(k.grad, (sp_softmax(zk / t) - [0, 1, 0]) / t, atol=1e-12)
+    assert k.loss == pytest.approx(-sp_log_softmax(zk / t)[1] / np.log(2), rel=1e-12)
+    assert steps.at(999).step == 20  # clamped
+    assert steps.at(-3).step == 0
+
+
+def test_descent_steps_report_the_first_step_past_one_half() -> None:
+    z = confidently_wrong(3, 1)
+    steps = descent_steps(z, 1, temperature=1.0, lr=1.0, unit="nats", steps=60)
+    ce_first, se_first = steps.passes_half
+    p = sp_softmax(steps.ce.logits, axis=1)[:, 1]
+    assert ce_first is not None
+    assert p[ce_first] >= 0.5 > p[ce_first - 1]
+    q = sp_softmax(steps.se.logits, axis=1)[:, 1]
+    assert se_first is not None
+    assert se_first > ce_first
+    assert q[se_first] >= 0.5 > q[se_first - 1]
+    short = descent_steps(z, 1, temperature=1.0, lr=1.0, unit="nats", steps=se_first - 1)
+    assert short.passes_half[1] is None  # never within the steps taken
+    np.testing.assert_allclose(steps.se_p_true, q, atol=1e-12)
+
+
+def test_first_reaching_is_the_first_index_at_or_above_the_level() -> None:
+    assert first_reaching([0.1, 0.5, 0.9], 0.5) == 1
+    assert first_reaching([0.6], 0.5) == 0
+    assert first_reaching([], 0.5) is None
+
+
+@given(
+    points=st.lists(st.tuples(st.floats(-50, 50), st.floats(-50, 50)), min_size=1, max_size=40),
+    margin=st.floats(0.1, 3.0),
+)
+@settings(max_examples=80)
+def test_map_bounds_hold_every_point_with_the_margin_and_are_square(
+    points: list[tuple[float, float]], margin: float
+) -> None:
+    X = np.array(points)
+    (x0, x1), (y0, y1) = map_bounds(X, margin)
+    tol = 1e-9
+    assert np.all(X[:, 0] - x0 >= margin - tol)
+    assert np.all(x1 - X[:, 0] >= margin - tol)
+    assert np.all(X[:, 1] - y0 >= margin - tol)
+    assert np.all(y1 - X[:, 1] >= margin - tol)
+    assert x1 - x0 == pytest.approx(y1 - y0, rel=1e-12)  # a square: the plane is not stretched
+    longer = max(np.ptp(X[:, 0]), np.ptp(X[:, 1]))
+    assert x1 - x0 == pytest.approx(longer + 2 * margin, rel=1e-12, abs=1e-12)  # no bigger than needed
+
+
+def test_the_classifier_map_contains_every_training_point() -> None:
+    for seed, spread in [(0, 1.0), (3, 3.0), (9999, 0.2)]:
+        run = train_classifier(n_per_class=50, spread=spread, seed=seed, lr=0.5, epochs=10, label_smoothing=0.0)
+        (x0, x1), (y0, y1) = run.x_range, run.y_range
+        assert x0 + 0.8 <= run.X[:, 0].min() + 1e-9
+        assert run.X[:, 0].max() <= x1 - 0.8 + 1e-9
+        assert y0 + 0.8 <= run.X[:, 1].min() + 1e-9
+        assert run.X[:, 1].max() <= y1 - 0.8 + 1e-9
+
+
+def test_decision_map_predicts_the_argmax_and_bands_its_confidence() -> None:
+    rng = np.random.default_rng(5)
+    W, b = 2 * rng.standard_normal((2, 3)), rng.standard_normal(3)
+    m = decision_map(W, b, (-3.0, 3.0), (-2.0, 2.0), 9)
+    gx, gy = np.meshgrid(np.linspace(-3, 3, 9), np.linspace(-2, 2, 9))
+    probs = sp_softmax(np.stack([gx, gy], axis=-1) @ W + b, axis=-1)
+    np.testing.assert_array_equal(m.predicted, probs.argmax(axis=-1))
+    sure = (probs.max(axis=-1) - 1 / 3) / (2 / 3)  # 0 at uniform, 1 when certain
+    np.testing.assert_array_equal(m.confidence, np.minimum(np.floor(3 * sure), 2))
+    np.testing.assert_allclose(m.shares, [np.mean(probs.argmax(axis=-1) == c) for c in range(3)])
+    assert m.shares.sum() == pytest.approx(1.0)
+
+
+def test_classifier_frame_gives_the_runs_numbers_in_the_unit() -> None:
+    run = train_classifier(n_per_class=20, spread=0.5, seed=1, lr=0.5, epochs=30, label_smoothing=0.0)
+    frame = classifier_frame(run, 12, "bits", 5)
+    X, y, W, b = run.X, run.y, run.result.Ws[12], run.result.bs[12]
+    expected = -np.mean(sp_log_softmax(X @ W + b, axis=1)[np.arange(y.size), y]) / np.log(2)
+    assert frame.loss == pytest.approx(expected, rel=1e-12)
+    assert frame.accuracy_percent == pytest.approx(100 * np.mean(np.argmax(X @ W + b, axis=1) == y))
+    assert frame.losses[12] == pytest.approx(frame.loss)
+    assert (frame.epoch, frame.epochs) == (12, 30)
+    assert classifier_frame(run, 500, "nats", 5).epoch == 30  # clamped to the run

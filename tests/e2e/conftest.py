@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.browser import LAUNCH_ARGS, find_chromium
-from tests.e2e.server import start_app
+from harness.browser import LAUNCH_ARGS, find_chromium
+from harness.server import start_app
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

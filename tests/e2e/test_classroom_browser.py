@@ -65,6 +65,8 @@ def test_present_1_enlarges_the_text_at_least_1_3_times(page: Page, app_url: str
             '[data-testid="stWidgetLabel"] p, [data-testid="stMain"] button p',
         ]
         page.wait_for_function(f"() => {selectors!r}.every(s => document.querySelector(s))")
+        if query:  # the presentation stylesheet is its own element: wait until the page has it
+            page.wait_for_function("() => parseFloat(getComputedStyle(document.documentElement).fontSize) > 20")
         sizes.append(
             page.evaluate(
                 f"() => {selectors!r}.map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))"

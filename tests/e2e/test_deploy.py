@@ -17,9 +17,9 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.server import port_busy, run_async, serve_replicated
+from harness.server import port_busy, run_async, serve_replicated
 
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+NGINX_BINARY = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
 def _get(url: str, cookie: str | None = None) -> tuple[str, str]:
@@ -32,9 +32,9 @@ def _get(url: str, cookie: str | None = None) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def proxy() -> Iterator[tuple[str, subprocess.Popen[bytes], list[int]]]:
-    if NGINX is None:
+    if NGINX_BINARY is None:
         pytest.fail("nginx is not installed: `make test` installs it (.ci/run does with apt-get)")
-    with serve_replicated(2, NGINX) as running:
+    with serve_replicated(2, NGINX_BINARY) as running:
         yield running
 
 

@@ -1,9 +1,11 @@
-"""Find (or, with --ensure, install) the Chromium the browser tests drive.
+"""Find (or, with --ensure, install) the Chromium the browser tests, benchmarks and screenshots drive.
 
 Order: $CHROMIUM, Debian's /usr/bin/chromium, a chromium on PATH, then
 Playwright's own download. `--ensure` installs Debian's package when running as
 root with apt-get, and falls back to `playwright install chromium` only on
 machines without apt (never here: that would download a browser).
+`python -m harness.browser --ensure` (``make browser``) also makes sure nginx is
+there for the deploy test.
 """
 
 from __future__ import annotations
