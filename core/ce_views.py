@@ -60,7 +60,6 @@ __all__ = [
     "naive_note",
     "soft_targets_view",
     "target_distribution",
-    "temperature_rule",
 ]
 
 KERAS_EPSILON = 1e-7
@@ -71,18 +70,6 @@ EXP_UNDERFLOW = -745.0
 """``exp(z)`` rounds to 0 in float64 below about this (the smallest subnormal is e^−744.4)."""
 P_GRID: FloatArray = np.unique(np.concatenate([np.geomspace(1e-3, 0.05, 40), np.linspace(0.05, 0.999, 80)]))
 """The p(true) values the loss curves are drawn at: dense near 0, where cross-entropy rises fastest."""
-
-
-def temperature_rule(temperature: float) -> str:
-    """The sentence each tab states: the rule with T's value.
-
-    >>> temperature_rule(2.0), temperature_rule(1.0)
-    ('With T = 2: p = softmax(z / 2), gradients (p − ỹ) / 2.', 'T = 1: p = softmax(z).')
-    """
-    t = format_number(check_temperature(temperature))
-    if temperature == 1.0:
-        return "T = 1: p = softmax(z)."
-    return f"With T = {t}: p = softmax(z / {t}), gradients (p − ỹ) / {t}."
 
 
 # ---- Loss curves ----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ import numpy as np
 import numpy.typing as npt
 
 from core.losses import entropy
-from core.query import format_number
 from core.scenario import Scenario, Unit
 from core.softmax import FloatArray, check_logits, check_temperature, softmax
 from core.units import in_unit
@@ -44,7 +43,6 @@ __all__ = [
     "stability_tab",
     "stability_table",
     "stable_softmax",
-    "temperature_rule",
     "temperature_sweep",
     "temperature_tab",
     "two_classes_tab",
@@ -166,18 +164,6 @@ SIGMOID_X: FloatArray = np.linspace(-10.0, 10.0, 161)
 """Where the sigmoid curve of the Two classes tab is drawn: (z₁ − z₂) / T from −10 to 10."""
 SIGMOID_MARKS: FloatArray = np.arange(-10.0, 10.5, 1.0)
 """Where two-class softmax is drawn as points on that curve (every whole number)."""
-
-
-def temperature_rule(temperature: float) -> str:
-    """The line each tab of the page states: the rule with T's value.
-
-    >>> temperature_rule(2.0), temperature_rule(1.0)
-    ('With T = 2: p = softmax(z / 2).', 'T = 1: p = softmax(z).')
-    """
-    t = format_number(check_temperature(temperature))
-    if temperature == 1.0:
-        return "T = 1: p = softmax(z)."
-    return f"With T = {t}: p = softmax(z / {t})."
 
 
 def _entropy(p: FloatArray, unit: Unit) -> float:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["fmt"]
+from core.query import format_number
+
+__all__ = ["fmt", "temperature_rule"]
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -25,3 +27,23 @@ def fmt(x: float, digits: int = 4) -> str:
     if abs(x) >= 10 ** (-digits + 1) and abs(x) < 1e6:
         return f"{x:.{digits}f}".replace("-", "−")
     return f"{x:.{max(digits - 2, 1)}e}".replace("-", "−")
+
+
+def temperature_rule(temperature: float, gradient: str | None = None) -> str:
+    """The one temperature rule with T's value, as every tab states it (plain text).
+
+    ``gradient`` names the gradient at T = 1 (e.g. ``"(p − y)"``); it is then said divided by T.
+
+    >>> temperature_rule(2.0, "(p − ỹ)")
+    'With T = 2: p = softmax(z / 2), gradients (p − ỹ) / 2.'
+    >>> temperature_rule(1.0), temperature_rule(1.0, "(p − y)")
+    ('T = 1: p = softmax(z).', 'T = 1: p = softmax(z), gradients p − y.')
+    """
+    if not (math.isfinite(temperature) and temperature > 0):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature!r}")
+    if temperature == 1.0:
+        grad = f", gradients {gradient.strip('()')}" if gradient else ""
+        return f"T = 1: p = softmax(z){grad}."
+    v = format_number(temperature)
+    grad = f", gradients {gradient} / {v}" if gradient else ""
+    return f"With T = {v}: p = softmax(z / {v}){grad}."

@@ -10,7 +10,7 @@ parameter's name):
 ``ce_fw_smooth``  ``1``: the framework code uses the smoothing ε
 ``ce_batch``      the batch, rows ``z1,...,zC,class`` separated by ``;`` (absent: the default rows)
 
-Every tab states the temperature rule with T's value (:func:`core.ce_views.temperature_rule`).
+Every tab states the temperature rule with T's value (:func:`core.text.temperature_rule`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from core.ce_views import (
     read_batch,
     soft_targets_view,
     target_distribution,
-    temperature_rule,
     write_batch,
 )
 from core.figures.cross_entropy import gradient_curves, information_bar, loss_curves
@@ -39,7 +38,7 @@ from core.figures.playground import gradient_bars
 from core.figures.softmax import transform_bars
 from core.query import format_number, read_numbers, read_param
 from core.scenario import Scenario
-from core.text import fmt
+from core.text import fmt, temperature_rule
 from core.units import in_unit
 from ui import session
 from ui.chart import chart
@@ -137,7 +136,7 @@ PARAMS = PageParams(
 
 def _state_t(sc: Scenario) -> None:
     """The tab's one statement of the temperature rule, with T's value."""
-    st.caption(md_escape(temperature_rule(sc.temperature)))
+    st.caption(md_escape(temperature_rule(sc.temperature, "(p − ỹ)")))
 
 
 def _over_t(sc: Scenario, what: str) -> str:

@@ -22,9 +22,8 @@ import streamlit as st
 from core.descent import DescentSteps, confidently_wrong, descent_steps
 from core.figures.learning import decision_regions, descent_losses, descent_race, training_curves
 from core.figures.playground import gradient_bars, probability_bars
-from core.query import format_number
 from core.scenario import Scenario
-from core.text import fmt
+from core.text import fmt, temperature_rule
 from core.training import ClassifierRun, classifier_frame, train_classifier
 from ui import animation, controls, present
 from ui.chart import chart
@@ -98,14 +97,6 @@ PARAMS = PageParams(
 )
 
 
-def temperature_rule(t: float) -> str:
-    """The one temperature rule with T's value, as the tab states it (markdown)."""
-    if t == 1:
-        return "T = 1: p = softmax(z), and cross-entropy's gradient is p − y."
-    v = md_escape(format_number(t))
-    return f"With T = {v}: p = softmax(z / {v}), and cross-entropy's gradient is (p − y) / {v}."
-
-
 # ---- gradient steps on the logits ------------------------------------------------------------
 @st.cache_data(max_entries=512, show_spinner=False)
 def descent(logits: tuple[float, ...], target: int, temperature: float, lr: float, unit: str) -> DescentSteps:
@@ -123,7 +114,7 @@ def gradient_steps(sc: Scenario) -> None:
     with pad:
         controls.logits(sc)
         st.caption(
-            f"True class: {md_escape(sc.target_name)}. {temperature_rule(sc.temperature)} "
+            f"True class: {md_escape(sc.target_name)}. {md_escape(temperature_rule(sc.temperature, '(p − y)'))} "
             "Every number here uses the example's temperature (set in the toolbar)."
         )
         st.button(

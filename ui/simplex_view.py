@@ -14,10 +14,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.figures.simplex import simplex_chart
-from core.query import format_number
 from core.scenario import MAX_CLASSES, Scenario
 from core.simplex import corners, simplex_page
-from core.text import fmt
+from core.text import fmt, temperature_rule
 from ui import controls, present, session
 from ui.chart import chart
 from ui.escape import md_escape
@@ -69,14 +68,6 @@ PARAMS = PageParams(
 )
 
 
-def temperature_rule(t: float) -> str:
-    """T's value as this page uses it (markdown): the point and both paths are p = softmax(z / T)."""
-    if t == 1:
-        return "T = 1: the point and the gradient steps use p = softmax(z)."
-    v = md_escape(format_number(t))
-    return f"With T = {v}: the point and the gradient steps use p = softmax(z / {v})."
-
-
 def body(sc: Scenario) -> None:
     numbers = simplex_page(
         sc.logits,
@@ -111,7 +102,7 @@ def body(sc: Scenario) -> None:
     with graph:
         chart(simplex_chart(names, numbers, style()), "sx_simplex")
     with facts:
-        st.caption(temperature_rule(sc.temperature))
+        st.caption(md_escape(temperature_rule(sc.temperature) + " The point and the gradient steps use it."))
         st.metric(
             "Loss on the triangle",
             f"{fmt(numbers.loss_shown)} {sc.unit}",

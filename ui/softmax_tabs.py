@@ -26,13 +26,12 @@ from core.softmax_views import (
     jacobian_tab,
     shift_scale_tab,
     stability_tab,
-    temperature_rule,
     temperature_tab,
     two_classes_tab,
 )
-from core.text import fmt
+from core.text import fmt, temperature_rule
 from ui.chart import chart
-from ui.escape import html_escape
+from ui.escape import html_escape, md_escape
 from ui.frame import PageParams
 from ui.present import style
 from ui.session import Key
@@ -53,7 +52,7 @@ PARAMS = PageParams(
 
 
 def _rule(t: float) -> None:
-    st.caption(temperature_rule(t))
+    st.caption(md_escape(temperature_rule(t)))
 
 
 def _probs_line(classes: Sequence[str], p: Sequence[float]) -> str:

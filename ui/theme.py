@@ -12,6 +12,8 @@ __all__ = ["CSS", "OKABE_ITO", "STYLE"]  # the palette and chart style live in c
 
 CSS = Template("""
 <style>
+/* a collapsed sidebar is not a region to scroll (its squeezed text would make it one, unreachable by keyboard) */
+[data-testid="stSidebar"][data-collapsed="true"] [data-testid="stSidebarContent"] { overflow: hidden !important; }
 /* Streamlit leaves room for a tall header; a projector needs that space for content. */
 [data-testid="stMainBlockContainer"] { padding-top: 2.75rem; padding-bottom: 2rem; }
 /* Captions: Streamlit's faded grey (#828180) is below WCAG AA contrast (3.9:1); the text colour at

@@ -94,7 +94,7 @@ def test_bad_page_parameters_are_named_and_replaced(param: str, value: str) -> N
 def test_the_page_states_its_temperature_and_uses_it() -> None:
     at = open_page(PAGE, {"temperature": "2"})
     assert any(
-        "With T = 2: the point and the gradient steps use p = softmax(z / 2)" in plain(c.value) for c in at.caption
+        "With T = 2: p = softmax(z / 2). The point and the gradient steps use it." in plain(c.value) for c in at.caption
     )
     p = sp_softmax([1.0, 0.5, 0.05])  # z / 2
     assert shown_loss(at) == pytest.approx(-math.log(p[1]), abs=5e-5)

@@ -95,7 +95,7 @@ def test_temperature_tab_says_now_at_the_example_t() -> None:
     assert f"Now, at T = 2</b> (the toolbar's temperature, marked on the chart): cat {fmt(p[0])}, dog 0.3043" in text
     assert "0.2424" not in text  # p(dog) at T = 1
     assert not any(s.label.startswith("Temperature T (log") for s in at.select_slider)  # the tab's own control is gone
-    assert any("With T = 2: p = softmax(z / 2)." in c.value for c in at.caption)
+    assert any("With T = 2: p = softmax(z / 2)." in plain(c.value) for c in at.caption)
 
 
 def test_the_toolbar_temperature_moves_the_temperature_tab() -> None:

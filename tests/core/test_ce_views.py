@@ -26,10 +26,10 @@ from core.ce_views import (
     loss_curves_view,
     soft_targets_view,
     target_distribution,
-    temperature_rule,
 )
 from core.scenario import Scenario
 from core.softmax import softmax
+from core.text import temperature_rule
 
 
 @given(st.floats(0.001, 0.999), st.integers(2, 10))
@@ -98,7 +98,7 @@ Z = np.array(T2.logits)
 
 
 def test_temperature_rule_states_t() -> None:
-    assert temperature_rule(2.0) == "With T = 2: p = softmax(z / 2), gradients (p − ỹ) / 2."
+    assert temperature_rule(2.0, "(p − ỹ)") == "With T = 2: p = softmax(z / 2), gradients (p − ỹ) / 2."
     assert temperature_rule(1.0) == "T = 1: p = softmax(z)."
 
 

@@ -24,11 +24,11 @@ from core.softmax_views import (
     stability_tab,
     stability_table,
     stable_softmax,
-    temperature_rule,
     temperature_sweep,
     temperature_tab,
     two_classes_tab,
 )
+from core.text import temperature_rule
 
 logits = arrays(np.float64, st.integers(2, 6), elements=st.floats(-20, 20))
 
