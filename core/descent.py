@@ -20,6 +20,7 @@ from core.training import MAX_STEPS, FloatArray, check_count, check_lr
 from core.units import in_unit_array
 
 __all__ = [
+    "LEARNING_RATES",
     "DescentPath",
     "DescentSteps",
     "StepFrame",
@@ -30,6 +31,8 @@ __all__ = [
 ]
 
 LossName = Literal["cross_entropy", "squared_error"]
+LEARNING_RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+"""The learning rates the pages offer (a log-scale control: 1, 2, 5 in each decade)."""
 
 
 # ---- gradient steps on one example's logits -----------------------------------------------------

@@ -16,11 +16,13 @@ __all__ = [
     "MAX_PARAM_LENGTH",
     "QueryParams",
     "format_number",
+    "nearest_on_log_scale",
     "parse_number",
     "quote",
     "read_number",
     "read_numbers",
     "read_param",
+    "snap_to_step",
     "unknown_params",
 ]
 
@@ -111,3 +113,26 @@ def quote(text: str, limit: int = 40) -> str:
 def unknown_params(params: QueryParams, known: frozenset[str]) -> list[str]:
     """One problem sentence per query parameter the page does not know."""
     return [f"unknown parameter {quote(k)} ignored." for k in params if k not in known]
+
+
+def snap_to_step(step: float) -> Callable[[float], float]:
+    """The rule a control with this ``step`` applies: a URL value is rounded to the nearest step.
+
+    >>> snap_to_step(0.05)(0.123), snap_to_step(10)(47), snap_to_step(1)(2.5)
+    (0.1, 50.0, 2.0)
+    """
+    if not (math.isfinite(step) and step > 0):
+        raise ValueError(f"step must be a finite number > 0, got {step!r}")
+    digits = max(0, -math.floor(math.log10(step)) + 1)
+    return lambda v: float(round(round(v / step) * step, digits))
+
+
+def nearest_on_log_scale(options: Sequence[float]) -> Callable[[float], float]:
+    """The rule a log-scale control applies: the option closest to a value in ratio.
+
+    >>> nearest_on_log_scale((0.1, 1.0, 10.0))(3.0), nearest_on_log_scale((0.1, 1.0, 10.0))(4.0)
+    (1.0, 10.0)
+    """
+    if not options or any(not (math.isfinite(o) and o > 0) for o in options):
+        raise ValueError(f"options must be finite numbers > 0, got {options!r}")
+    return lambda v: min(options, key=lambda o: abs(math.log(o) - math.log(v)))

@@ -17,7 +17,8 @@ import numpy as np
 import numpy.typing as npt
 
 from core.losses import entropy
-from core.scenario import Scenario, Unit
+from core.query import QueryParams, format_number, read_number, snap_to_step
+from core.scenario import TEMPERATURE_RANGE, Scenario, Unit
 from core.softmax import FloatArray, check_logits, check_temperature, softmax
 from core.units import in_unit
 
@@ -25,6 +26,7 @@ __all__ = [
     "COLD",
     "DTYPES",
     "HOT",
+    "LEGACY_T",
     "SIGMOID_MARKS",
     "SIGMOID_X",
     "TEMPERATURES",
@@ -36,6 +38,7 @@ __all__ = [
     "TwoClassesTab",
     "jacobian",
     "jacobian_tab",
+    "legacy_temperature",
     "naive_softmax",
     "overflow_point",
     "shift_scale_tab",
@@ -191,6 +194,8 @@ class TemperatureTab:
     entropy: float
     """entropy of ``probs`` in ``unit``"""
     max_entropy: float
+    uniform: float
+    """1 / C: every class's probability in the limit T → ∞"""
     """log C in ``unit``: the entropy of the uniform distribution"""
     unit: Unit
 
@@ -210,6 +215,7 @@ def temperature_tab(sc: Scenario) -> TemperatureTab:
         top=int(np.argmax(z)),
         entropy=_entropy(probs, sc.unit),
         max_entropy=in_unit(math.log(sc.n_classes), sc.unit),
+        uniform=1.0 / sc.n_classes,
         unit=sc.unit,
     )
 
@@ -358,3 +364,35 @@ def jacobian_tab(sc: Scenario) -> JacobianTab:
         largest_value=float(matrix[largest, largest]),
         bound=0.25 / t,
     )
+
+
+LEGACY_T = "sm_t"
+"""The Softmax page's own temperature in links made before every page shared the example's T."""
+
+
+def legacy_temperature(params: QueryParams) -> tuple[float | None, list[str]]:
+    """The example's T that an old link's ``sm_t`` asks for, and what the page should say about it.
+
+    ``sm_t`` counts only when the link has no ``temperature`` of its own; it is brought
+    into the temperature control's range and step, and the message says so.
+
+    >>> legacy_temperature({"sm_t": "2"})
+    (2.0, ["'sm_t' is now the example's temperature: T = 2."])
+    >>> legacy_temperature({"sm_t": "0.01"})[0], legacy_temperature({"sm_t": "2", "temperature": "1"})[0]
+    (0.05, None)
+    """
+    if LEGACY_T not in params:
+        return None, []
+    value, problems = read_number(params, LEGACY_T, (0.01, 100.0), 1.0)
+    if problems:
+        return None, problems
+    if "temperature" in params:
+        return None, [f"'{LEGACY_T}' ignored: the link's 'temperature' sets T on every page."]
+    lo, hi = TEMPERATURE_RANGE
+    t = min(max(snap_to_step(0.05)(value), lo), hi)
+    note = (
+        ""
+        if t == value
+        else f" (the link's {format_number(value)}, brought to the control's {lo:g} to {hi:g} in 0.05 steps)"
+    )
+    return t, [f"'{LEGACY_T}' is now the example's temperature: T = {format_number(t)}{note}."]

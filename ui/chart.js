@@ -2,8 +2,8 @@
 //
 // st.plotly_chart gives every new spec a new element id, so each update rebuilds
 // the chart from scratch; this component keeps its element and only diffs.
-// Plotly.js is the copy inside the installed plotly package, served by Streamlit's
-// static file serving (ui/chart.py puts it there): nothing is downloaded.
+// Plotly.js is the copy inside the installed plotly package, served by the app
+// itself at window.__explorerPlotlySrc (set by ui/chart.py): nothing is downloaded.
 
 let loading = null;
 
@@ -12,7 +12,7 @@ function plotly() {
   if (!loading) {
     loading = new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = new URL(window.__explorerPlotlySrc || "app/static/plotly.min.js", document.baseURI).href;
+      script.src = new URL(window.__explorerPlotlySrc, document.baseURI).href;
       script.onload = () => resolve(window.Plotly);
       script.onerror = () => { loading = null; reject(new Error("plotly.min.js could not be loaded")); };
       document.head.appendChild(script);

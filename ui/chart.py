@@ -25,7 +25,6 @@ import streamlit as st
 from streamlit.components.v1 import declare_component
 
 from core.figures.style import Chart
-from core.figures.tables import chart_tables
 
 PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
 """The installed plotly package's data folder, which holds ``plotly.min.js``."""
@@ -68,9 +67,8 @@ def chart(c: Chart, key: str) -> None:
     """Show ``c`` under ``key``; later calls with the same key update it in place.
 
     Below the chart, "Show the numbers" opens the numbers it draws as tables
-    (:func:`core.figures.chart_tables`); the chart itself is a figure labelled by
+    (``c.tables``, built by the chart's builder from its numbers); the chart itself is a figure labelled by
     ``c.alt``.
     """
-    _chart(
-        key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG, "tables": [t.as_dict() for t in chart_tables(c)]}
-    )
+    tables = [t.as_dict() for t in c.tables]
+    _chart(key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG, "tables": tables})

@@ -191,15 +191,16 @@ def soft_targets(sc: Scenario) -> None:
         start = target_distribution(sc.n_classes, sc.target, eps).y
         for i, col in enumerate(st.columns(sc.n_classes)):
             key = target_key(i)
-            key.setdefault(round(float(start[i]), 4))
+            key.setdefault(float(start[i]))  # exact, so the starting values sum to 1
             col.number_input(f"y({md_escape(sc.classes[i])})", 0.0, 1.0, step=0.05, format="%.4f", key=key.name)
     tg = target(sc)
     if tg.problem:
         st.warning(md_escape(tg.problem))
     view = soft_targets_view(sc, tg)
     st.html(
-        f'<p class="explain">PyTorch\'s convention for smoothing: ỹ = y(1 − ε) + ε/C. The target here is '
-        f"{html_escape(tg.how)}: "
+        '<p class="explain">'
+        + ("" if tg.typed else "PyTorch's convention for smoothing: ỹ = y(1 − ε) + ε/C. ")
+        + f"The target here is {html_escape(tg.how)}: "
         f"{', '.join(f'{html_escape(c)} {fmt(float(v))}' for c, v in zip(sc.classes, tg.y, strict=True))}. "
         f"Cross-entropy H({tg.symbol}, p) = <b>{fmt(in_unit(view.loss, sc.unit))} {sc.unit}</b> "
         f"(one-hot, ε = 0: {fmt(in_unit(view.one_hot_loss, sc.unit))}).</p>"

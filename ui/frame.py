@@ -107,8 +107,9 @@ def page(
     temperature, unit, classes) is on every page that shows the example, so each
     states the T and unit its numbers use.
     """
-    sc = session.current(params.names)
-    problems = params.init_from_url(session.query())
+    session.current(params.names)  # a session's first run reads the example (and names unknown parameters)
+    problems = params.init_from_url(session.query())  # a page's first visit may adjust it (an old link)
+    sc = session.current()
     st.title(title)
     st.caption(caption)
     if toolbar is not None:

@@ -15,13 +15,12 @@ parameter's name):
 
 from __future__ import annotations
 
-import math
-
 import streamlit as st
 
-from core.descent import DescentSteps, confidently_wrong, descent_steps
+from core.descent import LEARNING_RATES, DescentSteps, confidently_wrong, descent_steps
 from core.figures.learning import decision_regions, descent_losses, descent_race, training_curves
 from core.figures.playground import gradient_bars, probability_bars
+from core.query import nearest_on_log_scale, snap_to_step
 from core.scenario import Scenario
 from core.text import fmt, temperature_rule
 from core.training import ClassifierRun, classifier_frame, train_classifier
@@ -34,7 +33,6 @@ from ui.session import Key
 
 STEPS = 100
 """Gradient steps computed on the logits (the player goes through them)."""
-LR_OPTIONS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 N_PER_CLASS = 50
 CLASSES = ("cat", "dog", "rabbit")
 GRID = 70
@@ -52,10 +50,6 @@ EPOCH: Key[int] = Key("lg_epoch", 500)
 WRONG = "lg_wrong"
 USE = "lg_use"
 """Button keys (no state of their own)."""
-
-
-def nearest_lr(lr: float) -> float:
-    return min(LR_OPTIONS, key=lambda o: abs(math.log(o) - math.log(lr)))
 
 
 PLAYERS = (STEP.name, EPOCH.name)
@@ -84,14 +78,14 @@ PARAMS = PageParams(
         EPOCH.name: ((0.0, 500.0), EPOCH.default),
     },
     snap={
-        LR.name: nearest_lr,
-        CLF_LR.name: nearest_lr,
+        LR.name: nearest_on_log_scale(LEARNING_RATES),
+        CLF_LR.name: nearest_on_log_scale(LEARNING_RATES),
         STEP.name: round,
         SEED.name: round,
-        EPOCHS.name: lambda v: int(round(v / 10) * 10),
+        EPOCHS.name: lambda v: int(snap_to_step(10)(v)),
         EPOCH.name: round,
-        SPREAD.name: lambda v: round(round(v * 10) / 10, 1),
-        SMOOTH.name: lambda v: round(round(v * 20) / 20, 2),
+        SPREAD.name: snap_to_step(0.1),
+        SMOOTH.name: snap_to_step(0.05),
     },
     read_extra=epoch_problems,
 )
@@ -129,7 +123,7 @@ def gradient_steps(sc: Scenario) -> None:
     with body:
         st.select_slider(
             "Learning rate η",
-            options=LR_OPTIONS,
+            options=LEARNING_RATES,
             key=LR.name,
             help="Each step moves the logits by −η times the gradient.",
         )
@@ -198,7 +192,7 @@ def classifier(sc: Scenario) -> None:
     spread, seed, lr, epochs, smooth = st.columns([1.2, 0.8, 1.4, 1.2, 1.2], gap="medium")
     spread.slider("Overlap (spread)", 0.2, 3.0, step=0.1, key=SPREAD.name, help="Each cluster's standard deviation.")
     seed.number_input("Seed", 0, 9999, step=1, key=SEED.name, help="Picks the data set and the initial weights.")
-    lr.select_slider("Learning rate", options=LR_OPTIONS, key=CLF_LR.name)
+    lr.select_slider("Learning rate", options=LEARNING_RATES, key=CLF_LR.name)
     epochs.slider("Epochs", 10, 500, step=10, key=EPOCHS.name)
     smooth.slider(
         "Label smoothing ε", 0.0, 0.5, step=0.05, key=SMOOTH.name, help="Targets y(1 − ε) + ε/3, as in PyTorch."

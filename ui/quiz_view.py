@@ -17,6 +17,7 @@ import streamlit as st
 from core.query import format_number
 from core.quiz import MAX_SEED, ROUND, Grade, Question, grade
 from core.scenario import Scenario
+from core.text import temperature_rule
 from ui.escape import html_escape, md_escape
 from ui.frame import PageParams
 from ui.session import Key
@@ -160,9 +161,9 @@ def show_question(q: Question) -> None:
     if q.kind == "lowest_loss":
         cols = st.columns(3)
         for i, (col, sc) in enumerate(zip(cols, q.scenarios, strict=True)):
-            col.html(logit_table(sc, f"Option {'ABC'[i]}"))
+            col.html(logit_table(sc, f"Option {'ABC'[i]}. {temperature_rule(sc.temperature)}"))
     else:
-        st.html(logit_table(q.scenario))
+        st.html(logit_table(q.scenario, temperature_rule(q.scenario.temperature)))
     done = _answers().get((q.seed, q.n))
     key = f"{ANSWER_PREFIX}_{q.seed}_{q.n}_{TRY.get()}"
     _answer_widget(q, key, locked=done is not None)

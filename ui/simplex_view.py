@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.descent import LEARNING_RATES
 from core.figures.simplex import simplex_chart
+from core.query import nearest_on_log_scale
 from core.scenario import MAX_CLASSES, Scenario
 from core.simplex import corners, simplex_page
 from core.text import fmt, temperature_rule
@@ -21,7 +23,6 @@ from ui import controls, present, session
 from ui.chart import chart
 from ui.escape import md_escape
 from ui.frame import PageParams
-from ui.learning_tabs import LR_OPTIONS, nearest_lr
 from ui.present import style
 from ui.session import Key
 
@@ -59,7 +60,7 @@ PARAMS = PageParams(
         THIRD.name: ((-1.0, MAX_CLASSES - 1.0), THIRD.default),
     },
     snap={
-        LR.name: nearest_lr,
+        LR.name: nearest_on_log_scale(LEARNING_RATES),
         STEPS.name: round,
         SECOND.name: round,
         THIRD.name: round,
@@ -86,7 +87,10 @@ def body(sc: Scenario) -> None:
     with pad:
         controls.logits(sc)
         st.select_slider(
-            "Learning rate of the gradient steps", options=LR_OPTIONS, key=LR.name, help="The black path's step size."
+            "Learning rate of the gradient steps",
+            options=LEARNING_RATES,
+            key=LR.name,
+            help="The black path's step size.",
         )
         st.slider("Gradient steps drawn", 1, 100, key=STEPS.name)
         if sc.n_classes > 3:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 
 import streamlit as st
 
@@ -23,13 +24,16 @@ from core.scenario import Scenario
 from core.softmax_views import (
     COLD,
     HOT,
+    LEGACY_T,
     jacobian_tab,
+    legacy_temperature,
     shift_scale_tab,
     stability_tab,
     temperature_tab,
     two_classes_tab,
 )
 from core.text import fmt, temperature_rule
+from ui import session
 from ui.chart import chart
 from ui.escape import html_escape, md_escape
 from ui.frame import PageParams
@@ -42,12 +46,23 @@ BIG: Key[float] = Key("sm_big", 100.0)
 CLASS_1: Key[int] = Key("sm_class_1", 0)
 CLASS_2: Key[int] = Key("sm_class_2", 1)
 
+
+def _old_link(query: dict[str, list[str]]) -> list[str]:
+    """A link from before every page shared T: its ``sm_t`` becomes the example's temperature (first visit)."""
+    t, problems = legacy_temperature(query)
+    if t is not None:
+        session.SCENARIO.set(replace(session.current(), temperature=t))
+    return problems
+
+
 PARAMS = PageParams(
     {
         SHIFT.name: ((-20.0, 20.0), SHIFT.default),
         SCALE.name: ((0.1, 10.0), SCALE.default),
         BIG.name: ((-1000.0, 1000.0), BIG.default),
-    }
+    },
+    extra_names=frozenset({LEGACY_T}),
+    read_extra=_old_link,
 )
 
 
@@ -83,7 +98,7 @@ def temperature(sc: Scenario) -> None:
             f"so the largest logit (<b>{html_escape(sc.classes[tab.top])}</b>) takes everything. "
             f"At T = {format_number(COLD)}: {_probs_line(sc.classes, tab.cold)}.</p>"
             '<p class="explain"><b>T → ∞: uniform.</b> Dividing by a huge T squeezes every logit towards 0, '
-            f"so every class tends to 1/{sc.n_classes} = {fmt(1 / sc.n_classes)}. "
+            f"so every class tends to 1/{sc.n_classes} = {fmt(tab.uniform)}. "
             f"At T = {format_number(HOT)}: {_probs_line(sc.classes, tab.hot)}.</p>"
             f'<p class="explain"><b>Now, at T = {t}</b> (the toolbar\'s temperature, marked on the chart): '
             f"{_probs_line(sc.classes, tab.probs)}.</p>"

@@ -80,7 +80,7 @@ class Chart:
 
     spec: Spec
     alt: str
-    tables: tuple[Table, ...] = ()
+    tables: tuple[Table, ...]
 
 
 def plotly_text(text: str) -> str:

@@ -166,6 +166,17 @@ def test_typed_target_distribution_drives_loss_gradient_and_information() -> Non
     assert not at.exception
 
 
+def test_typing_starts_from_the_smoothed_target_without_a_warning() -> None:
+    """Turning on "Type the target distribution" starts from the smoothed target: nothing to rescale, same loss."""
+    at = open_ce()  # ε = 0.1, three classes: ỹ = (0.1/3, 0.9 + 0.1/3, 0.1/3)
+    before = ce([2.0, 1.0, 0.1], 1, eps=0.1)
+    assert f"{before:.4f} nats" in html_text(at)
+    at.toggle(key="ce_custom").set_value(True).run()
+    assert not at.warning
+    assert f"{before:.4f} nats" in html_text(at)
+    assert "PyTorch's convention for smoothing" not in html_text(at)  # ε is not applied to a typed target
+
+
 def test_the_whole_page_state_round_trips_through_the_url() -> None:
     query = {
         "ce_target": "0.5,0.3,0.2",

@@ -52,3 +52,9 @@ def test_every_page_with_the_example_states_its_temperature(page: str) -> None:
     slider = next(s for s in at.slider if s.label == "Temperature T")
     assert slider.value == 2.0
     assert "T = 2" in everything_written(at)
+
+
+def test_the_quiz_states_the_temperature_of_its_own_examples() -> None:
+    """Quiz questions carry their own examples (at T = 1), whatever the link's T: each says so."""
+    at = open_page("app_pages/quiz.py", {**QUERY, "qz_seed": "7"})
+    assert "T = 1: p = softmax(z)." in everything_written(at)

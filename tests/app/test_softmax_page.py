@@ -73,11 +73,20 @@ def test_deep_link_restores_scenario_and_page_parameters() -> None:
     assert re.search(r"float64.*naive</th><td class=\"broke\">NaN", html_text(at))
 
 
-def test_a_link_with_the_old_sm_t_gets_the_unknown_parameter_warning() -> None:
+def test_a_link_with_the_old_sm_t_and_a_temperature_keeps_the_temperature() -> None:
     at = open_softmax({**T2, "sm_t": "0.1"})
-    assert any("unknown parameter 'sm_t' ignored" in plain(w.value) for w in at.warning)
+    assert any("'sm_t' ignored: the link's 'temperature' sets T" in plain(w.value) for w in at.warning)
     assert "sm_t" not in url(at)
     assert "Now, at T = 2" in html_text(at)  # the toolbar's T, not the link's sm_t
+
+
+def test_an_old_link_with_only_sm_t_sets_the_example_temperature() -> None:
+    at = open_softmax({"classes": "cat,dog,rabbit", "logits": "2,1,0.1", "target": "dog", "sm_t": "2"})
+    assert any("'sm_t' is now the example's temperature: T = 2" in plain(w.value) for w in at.warning)
+    assert url(at)["temperature"] == "2"
+    assert "sm_t" not in url(at)
+    p_dog = math.exp(0.5) / (math.exp(1.0) + math.exp(0.5) + math.exp(0.05))  # softmax(z / 2), by hand
+    assert f"dog {p_dog:.4f}" in html_text(at)
 
 
 @pytest.mark.parametrize(("param", "value"), [("sm_shift", "99"), ("sm_scale", "-1"), ("sm_big", "nan")])

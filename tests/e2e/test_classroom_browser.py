@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from scipy.special import softmax
 
 from core.quiz import question
-from tests.e2e.server import IDLE
+from harness.server import IDLE
 
 PAGES = ["", "softmax", "cross-entropy", "learning", "simplex", "quiz"]
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.server import IDLE
+from harness.server import IDLE
 
 
 def test_cross_entropy_page_by_deep_link_and_every_tab(page: Page, app_url: str) -> None:

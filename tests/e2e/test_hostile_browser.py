@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.server import IDLE
+from harness.server import IDLE
 
 # Each payload is a valid class name (at most 24 characters, no comma) and sets window.__p if it runs.
 PAYLOADS = [

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from scipy.special import softmax
 
-from tests.e2e.server import IDLE
+from harness.server import IDLE
 
 
 def _metric(page: Page, label: str) -> object:

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.server import IDLE
+from harness.server import IDLE
 
 # Streamlit keeps an element marked data-stale while a rerun replaces it; read the live one.
 CE = (

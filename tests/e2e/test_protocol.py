@@ -17,7 +17,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from tests.e2e.server import run_async, start_app
+from harness.server import run_async, start_app
 
 RIGHT = f"{-math.log(math.exp(1) / (math.exp(2) + math.exp(1) + math.exp(0.1))):.4f} nats"
 
