@@ -161,9 +161,11 @@ def show_question(q: Question) -> None:
     if q.kind == "lowest_loss":
         cols = st.columns(3)
         for i, (col, sc) in enumerate(zip(cols, q.scenarios, strict=True)):
-            col.html(logit_table(sc, f"Option {'ABC'[i]}. {temperature_rule(sc.temperature)}"))
+            col.html(logit_table(sc, f"Option {'ABC'[i]}"))
     else:
-        st.html(logit_table(q.scenario, temperature_rule(q.scenario.temperature)))
+        st.html(logit_table(q.scenario))
+    for t in sorted({sc.temperature for sc in q.scenarios}):  # the question's own examples, whatever the link's T
+        st.html(f'<p class="explain">{html_escape(temperature_rule(t))}</p>')
     done = _answers().get((q.seed, q.n))
     key = f"{ANSWER_PREFIX}_{q.seed}_{q.n}_{TRY.get()}"
     _answer_widget(q, key, locked=done is not None)
