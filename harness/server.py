@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -23,10 +24,42 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 """Selector that matches once the app has finished its current run."""
 
 
-def free_port() -> int:
+def _ephemeral_low() -> int:
+    """The lowest port the kernel hands to outgoing connections (32768 on Linux unless changed)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_ports(count: int = 1) -> list[int]:
+    """``count`` consecutive loopback ports that nothing listens on, below the ephemeral range.
+
+    Below it, no outgoing connection (the browser's, a test client's) can take a port
+    between the moment it is chosen and the moment the server binds it: a port the
+    kernel handed out (``bind(0)``) could be taken that way, and a replica then failed
+    to start with "Port ... is not available".
+    """
+    low = max(_ephemeral_low(), 2048)
+    rng = random.Random()
+    for _ in range(1000):
+        base = rng.randrange(max(1024, low // 2), low - count)
+        if all(_bindable(base + i) for i in range(count)):
+            return [base + i for i in range(count)]
+    raise RuntimeError(f"no {count} free consecutive ports below {low}")
+
+
+def free_port() -> int:
+    return free_ports(1)[0]
 
 
 def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -107,10 +140,8 @@ def serve_replicated(
     gets SIGTERM (it stops nginx and the replicas itself), and SIGKILL if it has
     not exited in 30 s.
     """
-    port = free_port()
-    base = free_port()
-    while any(port_busy(base + i) or base + i == port for i in range(replicas)):
-        base = free_port()
+    *bases, port = free_ports(replicas + 1)
+    base = bases[0]
     env = {**os.environ, "PYTHON": sys.executable, **({"EXPLORER_NGINX": nginx} if nginx else {})}
     log = open(ROOT / ".e2e-serve.log", "wb")  # noqa: SIM115 - kept open for the script's lifetime
     proc = subprocess.Popen(
