@@ -17,10 +17,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime  ## start the app on http://localhost:$(PORT)
-	$(PY) -m streamlit run app.py --server.port $(PORT)
+	$(PY) -m streamlit run serve.py --server.port $(PORT)
 
 dev: $(VENV)/.runtime  ## like run, reloading on file changes
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.fileWatcherType auto --server.runOnSave true
 
 browser: $(VENV)/.dev  ## make sure Chromium (browser tests) and nginx (deploy test) are there
 	@$(PY) -m harness.browser --ensure

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from core.explain import evaluate
+from core.panels import playground_panel
 from core.scenario import Scenario
-from ui import controls, export_menu, results, session
+from ui import controls, export_menu, live_panel, session
 from ui.frame import page, write_url
+from ui.present import style
 
 
 def toolbar(sc: Scenario) -> None:
@@ -17,23 +18,15 @@ def toolbar(sc: Scenario) -> None:
 
 @st.fragment
 def live() -> None:
-    """The logits and everything they move. Dragging a logit reruns only this."""
+    """The logits and everything they move: one panel, drawn here and, during a drag, by the live route."""
     sc = session.current()
-    ev = evaluate(sc)
+    panel = playground_panel(sc, {}, style())
     left, right = st.columns([2, 3], gap="large")
     with right:  # first, so the numbers reach the screen before the controls are re-sent
-        results.headline(sc, ev)
-        probs, curve = st.columns(2)
-        with probs:
-            results.probabilities(sc, ev)
-        with curve:
-            results.curve(sc, ev)
-        results.gradient_text(sc)
-        results.steps(sc, ev)
+        live_panel.show(panel, "main")
     with left:
-        controls.logits(sc)
-        results.gradient_chart(sc, ev)
-        results.formulas(sc, ev)
+        controls.logits(sc, live_panel.context("playground", sc))
+        live_panel.show(panel, "side")
     export_menu.remember(sc)
     write_url()  # a fragment rerun does not reach the frame's end; write_url waits while a drag goes on
 

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.descent import logit_descent
-from core.softmax import check_temperature, softmax
+from core.softmax import check_temperature, log_softmax, softmax
 from core.softmax_views import TEMPERATURES, temperature_sweep
 from core.units import in_unit
 
@@ -82,16 +82,10 @@ class SimplexView:
     """p after each gradient step on the three logits, shape ``(steps + 1, 3)``"""
     descent_losses: FloatArray
     """cross-entropy (nats, on the triangle) after each step"""
-
-    @property
-    def loss_shown(self) -> float:
-        """-log p(true) on the triangle, in nats."""
-        return -math.log(self.now[0]) if self.now[0] > 0 else math.inf
-
-    @property
-    def loss_full(self) -> float:
-        """-log p(true) over all classes, in nats: ``loss_shown - log(1 - rest)``."""
-        return self.loss_shown - math.log1p(-self.rest) if self.rest < 1 else math.inf
+    loss_shown: float
+    """-log p(true) on the triangle, in nats, from log-softmax (finite where p(true) underflows to 0)"""
+    loss_full: float
+    """-log p(true) over all classes, in nats (``loss_shown - log`` of the three classes' share)"""
 
 
 def simplex_view(
@@ -119,6 +113,8 @@ def simplex_view(
         temperature_path=temperature_sweep(z3, TEMPERATURES),
         descent_path=path.probs,
         descent_losses=path.losses,
+        loss_shown=float(-log_softmax(z3, temperature=t)[0]),
+        loss_full=float(-log_softmax(z, temperature=t)[target]),
     )
 
 

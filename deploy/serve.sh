@@ -3,14 +3,17 @@
 #
 #   deploy/serve.sh --replicas 4 --port 8080
 #
-# Starts N replicas of `streamlit run app.py` on loopback (ports 8601, 8602, ...,
-# or from --base-port), waits until each is healthy, then runs nginx in the
-# foreground on --port. A browser's first request gets a random route cookie;
+# Starts N replicas of `streamlit run serve.py` (the app and its live route) on
+# loopback (ports 8601, 8602, ..., or from --base-port), waits until each is
+# healthy, then runs nginx in the foreground on --port. A browser's first request gets a random route cookie;
 # nginx hashes it (consistent hashing) to pick the replica, so the page, its
 # static files, its websocket and every reconnect of that websocket reach the
 # same process (Streamlit keeps a session's state in the process that holds it).
-# Websocket upgrade headers are passed through. Ctrl-C or SIGTERM stops nginx and
-# every replica; so does any one of them exiting.
+# Websocket upgrade headers are passed through, for Streamlit's own socket and for
+# the live route's (/api/live, same location, same sticky rule); the Host header
+# keeps its port, since the live route accepts only a browser whose Origin names
+# that host. Ctrl-C or SIGTERM stops nginx and every replica; so does any one of
+# them exiting.
 #
 # Needs nginx (Debian: apt-get install nginx; EXPLORER_NGINX=/path/to/nginx picks
 # one) and the project's Python environment (`make run` creates .venv; PYTHON=...).
@@ -54,7 +57,7 @@ trap 'exit 130' INT
 SERVERS=""
 for ((i = 0; i < REPLICAS; i++)); do
   p=$((BASE_PORT + i))
-  (cd "$ROOT" && exec "$PY" -m streamlit run app.py --server.headless true \
+  (cd "$ROOT" && exec "$PY" -m streamlit run serve.py --server.headless true \
       --server.address 127.0.0.1 --server.port "$p") >"$RUN/replica-$i.log" 2>&1 &
   PIDS+=($!)
   SERVERS+="    server 127.0.0.1:$p max_fails=0;"$'\n'
@@ -106,7 +109,7 @@ $SERVERS  }
       proxy_http_version 1.1;
       proxy_set_header Upgrade \$http_upgrade;
       proxy_set_header Connection \$connection_upgrade;
-      proxy_set_header Host \$host;
+      proxy_set_header Host \$http_host;  # with the port: the live route checks Origin against it
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_read_timeout 1d;

@@ -24,6 +24,10 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 """Selector that matches once the app has finished its current run."""
 
 
+ENTRY = "serve.py"
+"""What ``make run`` starts: the app plus its routes (``routes/``)."""
+
+
 def _ephemeral_low() -> int:
     """The lowest port the kernel hands to outgoing connections (32768 on Linux unless changed)."""
     try:
@@ -78,20 +82,22 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0)
 
 
 @contextmanager
-def start_app(env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> Iterator[str]:
+def start_app(env: dict[str, str] | None = None, args: tuple[str, ...] = (), entry: str = ENTRY) -> Iterator[str]:
     """Run the app on a free loopback port until the block ends; yields its URL."""
-    with serve(env, args) as (url, _proc):
+    with serve(env, args, entry=entry) as (url, _proc):
         yield url
 
 
 @contextmanager
 def serve(
-    env: dict[str, str] | None = None, args: tuple[str, ...] = (), log: Path | None = None
+    env: dict[str, str] | None = None, args: tuple[str, ...] = (), log: Path | None = None, entry: str = ENTRY
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """Run the app until the block ends; yields its URL and process.
 
     ``env`` adds environment variables (``EXPLORER_CONTROLS=slider`` serves the
-    reference sliders); ``args`` adds ``streamlit run`` options.
+    reference sliders); ``args`` adds ``streamlit run`` options; ``entry`` is the
+    file ``streamlit run`` starts: ``serve.py`` (the app with its live route, as
+    ``make run``) or ``app.py`` (the app alone, as on Community Cloud).
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -100,7 +106,7 @@ def serve(
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        entry,
         "--server.headless",
         "true",
         "--server.port",

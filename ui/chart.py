@@ -39,26 +39,32 @@ CONFIG: dict[str, Any] = {
 }
 
 
+CHART_CSS = (
+    ".explorer-chart { width: 100%; min-height: 2rem; }"
+    ".explorer-numbers { font-size: 0.85rem; margin: 0.1rem 0 0.4rem; }"
+    ".explorer-numbers summary { cursor: pointer; width: fit-content; }"
+    ".explorer-numbers summary:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }"
+    ".explorer-numbers .tables { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; margin-top: 0.4rem; }"
+    ".explorer-numbers table { border-collapse: collapse; font-variant-numeric: tabular-nums; }"
+    ".explorer-numbers caption { text-align: left; font-weight: 600; }"
+    ".explorer-numbers th, .explorer-numbers td { padding: 0.1rem 0.6rem; text-align: right;"
+    " border-bottom: 1px solid rgba(128,128,128,0.3); }"
+    ".explorer-numbers th:first-child, .explorer-numbers td:first-child { text-align: left; }"
+)
+"""The chart and its "Show the numbers" (shared with :mod:`ui.live_panel`, which draws charts too)."""
+NUMBERS_HTML = (
+    '<details class="explorer-numbers"><summary>Show the numbers</summary><div class="tables"></div></details>'
+)
+DRAW_JS = f"window.__explorerPlotlySrc = {json.dumps(PLOTLY_SRC)};\n" + (
+    Path(__file__).with_name("plotly_draw.js")
+).read_text(encoding="utf-8")
+"""``drawChart(holder, data, config)`` and Plotly's loader, prepended to every component that draws charts."""
+
 _chart = st.components.v2.component(
     "softmax_explorer.chart",
-    html=(
-        '<div class="explorer-chart"></div>'
-        '<details class="explorer-numbers"><summary>Show the numbers</summary><div class="tables"></div></details>'
-    ),
-    css=(
-        ".explorer-chart { width: 100%; min-height: 2rem; }"
-        ".explorer-numbers { font-size: 0.85rem; margin: 0.1rem 0 0.4rem; }"
-        ".explorer-numbers summary { cursor: pointer; width: fit-content; }"
-        ".explorer-numbers summary:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }"
-        ".explorer-numbers .tables { display: flex; flex-wrap: wrap; gap: 0.5rem 1.5rem; margin-top: 0.4rem; }"
-        ".explorer-numbers table { border-collapse: collapse; font-variant-numeric: tabular-nums; }"
-        ".explorer-numbers caption { text-align: left; font-weight: 600; }"
-        ".explorer-numbers th, .explorer-numbers td { padding: 0.1rem 0.6rem; text-align: right;"
-        " border-bottom: 1px solid rgba(128,128,128,0.3); }"
-        ".explorer-numbers th:first-child, .explorer-numbers td:first-child { text-align: left; }"
-    ),
-    js=f"window.__explorerPlotlySrc = {json.dumps(PLOTLY_SRC)};\n"
-    + (Path(__file__).with_name("chart.js")).read_text(encoding="utf-8"),
+    html=f'<div class="explorer-chart"></div>{NUMBERS_HTML}',
+    css=CHART_CSS,
+    js=DRAW_JS + (Path(__file__).with_name("chart.js")).read_text(encoding="utf-8"),
     isolate_styles=False,  # Plotly styles its toolbar and hover labels from document.head
 )
 

@@ -12,7 +12,7 @@ newer one (two widgets bound to one logit would otherwise race while dragging).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -180,12 +180,16 @@ def presets() -> None:
         row.button(name, key=f"pg_preset_{k}", on_click=_on_preset, args=(name,))
 
 
-def logits(sc: Scenario) -> None:
-    """The live logit pad: sends values while dragging; exact entry for any finite value."""
+def logits(sc: Scenario, live: Mapping[str, Any] | None = None) -> None:
+    """The live logit pad: sends values while dragging; exact entry for any finite value.
+
+    ``live`` is the page's live context (:func:`ui.live_panel.context`): with it, a drag goes
+    over the live route and the page's panel follows it without a rerun.
+    """
     if os.environ.get(CONTROLS_ENV) == "slider":
         logits_native(sc)
     else:
-        logit_pad.logit_pad(sc.classes, sc.logits, sc.target, _on_pad)
+        logit_pad.logit_pad(sc.classes, sc.logits, sc.target, _on_pad, live)
 
 
 def logits_native(sc: Scenario) -> None:

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from core.panels import readout_panel
 from core.query import format_number, read_number
 from core.scenario import Scenario
-from ui import animation, controls, logit_pad, present, session
+from ui import animation, controls, live_panel, logit_pad, present, session
 from ui.escape import md_escape
 from ui.session import Key
 
@@ -120,6 +121,13 @@ def page(
     write_url(params)
 
 
+def readout(sc: Scenario) -> None:
+    """The logits and, under them, the example's loss and probabilities, following a drag live
+    (the tabs beside them update when the drag ends)."""
+    controls.logits(sc, live_panel.context("readout", sc))
+    live_panel.show(readout_panel(sc, {}, present.style()), "readout")
+
+
 def tabbed(
     title: str, caption: str, params: PageParams, sections: Sequence[tuple[str, Callable[[Scenario], None]]]
 ) -> None:
@@ -127,7 +135,7 @@ def tabbed(
     with page(title, caption, params) as sc:
         pad, body = st.columns([1, 3], gap="large")
         with pad:
-            controls.logits(sc)
+            readout(sc)
         with body:
             for tab, (_, show) in zip(st.tabs([name for name, _ in sections]), sections, strict=True):
                 with tab:

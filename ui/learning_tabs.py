@@ -27,7 +27,7 @@ from core.training import ClassifierRun, classifier_frame, train_classifier
 from ui import animation, controls, present
 from ui.chart import chart
 from ui.escape import md_escape
-from ui.frame import PageParams
+from ui.frame import PageParams, readout
 from ui.present import style
 from ui.session import Key
 
@@ -106,7 +106,7 @@ def _use_step_logits(values: tuple[float, ...]) -> None:
 def gradient_steps(sc: Scenario) -> None:
     pad, body = st.columns([1, 3], gap="large")
     with pad:
-        controls.logits(sc)
+        readout(sc)
         st.caption(
             f"True class: {md_escape(sc.target_name)}. {md_escape(temperature_rule(sc.temperature, '(p − y)'))} "
             "Every number here uses the example's temperature (set in the toolbar)."

@@ -1,12 +1,17 @@
 // The logit pad: one row per class, a native range input and an exact number box.
 //
-// Sends {epoch, seq, logits, final} while the pointer moves, at most `hz` times a second,
-// and only the latest values (coalescing): while one update is still unanswered
-// by the server (data.ack < seq), newer values wait in `pending`, replacing each
-// other, so a slow server never builds a queue of stale values.
-// `epoch` changes when the logits changed on the server side (preset, class
-// edit, URL): then the server's values replace the local ones.
-// Class names are set with textContent, never as HTML.
+// Two paths (see the README, "How it works"):
+// - live: while a logit moves, each value goes over the live websocket (live_client.js,
+//   prepended) with the page's context (data.live); the page's panels draw the answers.
+//   No rerun until the gesture ends ("change": pointer released, key pressed, value typed),
+//   which commits the values through Streamlit (setStateValue) so the URL, the session and
+//   Export follow.
+// - rerun (no live route, or its socket dropped): every value is committed through Streamlit,
+//   at most `hz` times a second.
+// Commits send {epoch, seq, logits, final}, coalesced: while one is unanswered by the server
+// (data.ack < seq), newer values wait in `pending`, replacing each other.
+// `epoch` changes when the logits changed on the server side (preset, class edit, URL): then
+// the server's values replace the local ones. Class names are set with textContent, never as HTML.
 
 const pads = new WeakMap();
 
@@ -50,10 +55,13 @@ function build(root, data, st) {
     range.addEventListener("input", () => {
       st.values[i] = Number(range.value);
       show(st, i, false);
-      schedule(st);
+      if (!sendLive(st)) schedule(st);
     });
-    // "change" ends a gesture (pointer released, key pressed): the server then also updates the URL.
-    range.addEventListener("change", () => schedule(st, true, true));
+    // "change" ends a gesture (pointer released, key pressed): commit, and the server updates the URL.
+    range.addEventListener("change", () => {
+      sendLive(st);
+      schedule(st, true, true);
+    });
     exact.addEventListener("focus", () => { exact.value = String(st.values[i]); });
     exact.addEventListener("blur", () => show(st, i, false));
     exact.addEventListener("change", () => {
@@ -67,6 +75,7 @@ function build(root, data, st) {
       exact.removeAttribute("aria-invalid");
       st.values[i] = v;
       show(st, i, true);
+      sendLive(st);
       schedule(st, true, true);
     });
     exact.addEventListener("keydown", (e) => { if (e.key === "Enter") exact.dispatchEvent(new Event("change")); });
@@ -84,6 +93,18 @@ function show(st, i, keepExactText) {
   }
   exact.removeAttribute("aria-invalid");
   note.textContent = v < st.lo || v > st.hi ? `The logit is ${fmt(v)}: beyond the slider's range.` : "";
+}
+
+// The live path: send the values with the page's context; false when it is not available.
+function sendLive(st) {
+  const live = window.__explorerLive;
+  if (!st.context || !live.ready()) return false;
+  const key = JSON.stringify(st.values);
+  if (key === st.liveSent) return true; // a key press fires "input" and then "change" with one value
+  st.liveSent = key;
+  st.seq += 1;
+  live.send({ ...st.context, seq: st.seq, logits: st.values.slice() });
+  return true;
 }
 
 function schedule(st, now = false, final = false) {
@@ -121,6 +142,19 @@ export default function (component) {
     pads.set(root, st);
   }
   st.setStateValue = setStateValue;
+  const live = window.__explorerLive;
+  st.context = data.live || null; // {page, classes, target, temperature, unit, present, extra}
+  if (st.context) live.connect();
+  if (!st.unsubscribe) {
+    const status = document.createElement("div");
+    status.className = "note live-status";
+    status.setAttribute("aria-live", "polite");
+    st.status = status;
+    st.unsubscribe = live.subscribe((answer) => {
+      if (!root.isConnected) { st.unsubscribe(); return; }
+      status.textContent = answer.ok ? "" : `Not shown: ${answer.error}`;
+    });
+  }
   st.hz = data.hz;
   st.lo = data.lo;
   st.hi = data.hi;
@@ -128,6 +162,7 @@ export default function (component) {
   if (shape !== st.shape) {
     st.shape = shape;
     build(root, data, st);
+    root.append(st.status);
     st.epoch = null; // force the server's values in below
   }
   if (data.epoch !== st.epoch) {
@@ -137,11 +172,15 @@ export default function (component) {
     st.pending = null;
     st.inflight = null;
     st.seq = Math.max(st.seq, data.ack);
+    st.liveSent = null;
+    live.pending = null;
+    live.floorSeq = st.seq; // answers to values sent before the server's change are dropped
     st.values.forEach((_, i) => show(st, i, false));
   } else if (st.inflight !== null && data.ack >= st.inflight) {
     st.inflight = null; // answered: send what piled up meanwhile, if anything
     if (st.pending) arm(st);
   }
   root.dataset.ack = String(data.ack);
+  root.dataset.live = live.ready() ? "on" : "off";
 
 }

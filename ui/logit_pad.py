@@ -2,10 +2,15 @@
 
 A ``st.components.v2`` component (inline JS in ``logit_pad.js``, native
 ``<input type=range>`` and ``<input type=number>`` so the keyboard and screen
-readers work) that sends values *while* the pointer moves, about 30 times a
-second, coalescing to the latest values with at most one update unanswered.
+readers work). Given the page's live context (``live``, from
+:func:`ui.live_panel.context`), it sends every value of a drag over the live
+route (``routes/live.py``; ``live_client.js``) and the page's live panel draws
+the answers, without a rerun; the gesture's end is committed here, through
+Streamlit. Without the route it commits values *while* the pointer moves, about
+30 times a second, coalescing to the latest values with at most one update
+unanswered.
 
-Protocol, Python side:
+Commit protocol, Python side:
 
 - ``data.epoch`` counts the times the logits changed on the server side (preset,
   class edit, URL). The browser drops its local values when the epoch changes.
@@ -61,7 +66,8 @@ _pad = st.components.v2.component(
     "softmax_explorer.logit_pad",
     html='<div class="pad" role="group" aria-label="Logits"></div>',
     css=_CSS,
-    js=(Path(__file__).with_name("logit_pad.js")).read_text(encoding="utf-8"),
+    js=(Path(__file__).with_name("live_client.js")).read_text(encoding="utf-8")
+    + (Path(__file__).with_name("logit_pad.js")).read_text(encoding="utf-8"),
 )
 
 
@@ -103,7 +109,14 @@ def drag_over() -> None:
     DRAGGING.set(False)
 
 
-def logit_pad(names: tuple[str, ...], logits: tuple[float, ...], target: int, on_change: Callable[[], None]) -> None:
+def logit_pad(
+    names: tuple[str, ...],
+    logits: tuple[float, ...],
+    target: int,
+    on_change: Callable[[], None],
+    live: Mapping[str, Any] | None = None,
+) -> None:
+    """The pad; with ``live`` (the page's live context) it sends a drag over the live route."""
     lo, hi = LOGIT_SLIDER
     _pad(
         key=KEY,
@@ -117,6 +130,7 @@ def logit_pad(names: tuple[str, ...], logits: tuple[float, ...], target: int, on
             "hz": SEND_HZ,
             "epoch": epoch(),
             "ack": ACK.get(),
+            "live": dict(live) if live else None,
         },
         default={"update": None},
         on_update_change=on_change,

@@ -8,19 +8,15 @@ opens in the same mode). Charts take :data:`PRESENT_STYLE` instead of
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
-from core.figures.style import STYLE, FigureStyle
+from core.figures.style import PRESENT_SCALE, PRESENT_STYLE, FigureStyle, style_for
 
 PARAM = "present"
 KEY = "present"
-SCALE = 1.35
+SCALE = PRESENT_SCALE
 """Text is 1.35 times its usual size (the root font size; Streamlit sizes text in rem)."""
-PRESENT_STYLE = replace(
-    STYLE, font_size=round(STYLE.font_size * SCALE), line_width=STYLE.line_width * 1.7, height=round(STYLE.height * 1.2)
-)
+__all__ = ["CSS", "KEY", "PARAM", "PRESENT_STYLE", "SCALE", "active", "init", "style", "toggle", "url_value"]
 CSS = f"""
 <style>
 html {{ font-size: {18 * SCALE:.1f}px !important; }}
@@ -29,7 +25,7 @@ html {{ font-size: {18 * SCALE:.1f}px !important; }}
 /* higher contrast, in the light theme and the dark one: full-strength text, firmer borders */
 [data-testid="stMain"] p, [data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p {{
   opacity: 1 !important; font-weight: 500; }}
-[data-testid="stMetric"] {{ border-color: currentColor !important; border-width: 2px !important; }}
+[data-testid="stMetric"], .lp-metric {{ border-color: currentColor !important; border-width: 2px !important; }}
 table.steps th, table.steps td {{ border-bottom: 2px solid currentColor !important; }}
 /* big numbers in narrow columns wrap instead of ending in "…" */
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {{
@@ -65,7 +61,7 @@ def toggle() -> None:
 
 def style() -> FigureStyle:
     """The chart style for this session."""
-    return PRESENT_STYLE if active() else STYLE
+    return style_for(active())
 
 
 def url_value() -> dict[str, str]:

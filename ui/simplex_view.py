@@ -14,13 +14,12 @@ from __future__ import annotations
 import streamlit as st
 
 from core.descent import LEARNING_RATES
-from core.figures.simplex import simplex_chart
+from core.panels import simplex_panel
 from core.query import nearest_on_log_scale
 from core.scenario import MAX_CLASSES, Scenario
-from core.simplex import corners, simplex_page
-from core.text import fmt, temperature_rule
-from ui import controls, present, session
-from ui.chart import chart
+from core.simplex import corners
+from core.text import temperature_rule
+from ui import controls, live_panel, present, session
 from ui.escape import md_escape
 from ui.frame import PageParams
 from ui.present import style
@@ -70,22 +69,13 @@ PARAMS = PageParams(
 
 
 def body(sc: Scenario) -> None:
-    numbers = simplex_page(
-        sc.logits,
-        sc.target,
-        temperature=sc.temperature,
-        unit=sc.unit,
-        wanted=(int(SECOND.get()), int(THIRD.get())),
-        lr=float(LR.get()),
-        steps=int(STEPS.get()),
-    )
-    view = numbers.view
-    SECOND.set(view.classes[1])
-    THIRD.set(view.classes[2])
-    names = [sc.classes[i] for i in view.classes]
+    extra = {"lr": float(LR.get()), "steps": int(STEPS.get()), "corners": [int(SECOND.get()), int(THIRD.get())]}
+    panel = simplex_panel(sc, extra, style())
+    SECOND.set(panel["state"]["corners"][0])
+    THIRD.set(panel["state"]["corners"][1])
     pad, graph, facts = st.columns([1.3, 2.3, 1.2] if present.active() else [1, 2.3, 1.1], gap="large")
     with pad:
-        controls.logits(sc)
+        controls.logits(sc, live_panel.context("simplex", sc, extra))
         st.select_slider(
             "Learning rate of the gradient steps",
             options=LEARNING_RATES,
@@ -104,31 +94,15 @@ def body(sc: Scenario) -> None:
                     help="The true class is always the top corner.",
                 )
     with graph:
-        chart(simplex_chart(names, numbers, style()), "sx_simplex")
+        live_panel.show(panel, "graph")
     with facts:
         st.caption(md_escape(temperature_rule(sc.temperature) + " The point and the gradient steps use it."))
-        st.metric(
-            "Loss on the triangle",
-            f"{fmt(numbers.loss_shown)} {sc.unit}",
-            help=f"Cross-entropy −log p({md_escape(names[0])}) of the point shown.",
-            border=True,
-        )
-        st.markdown("\n".join(f"- p({md_escape(n)}) = {fmt(float(v))}" for n, v in zip(names, view.now, strict=True)))
-        if numbers.hidden:
-            rest = [md_escape(sc.classes[i]) for i in numbers.hidden]
-            st.info(
-                f"**{len(rest)} more classes** ({', '.join(rest)}) hold {fmt(numbers.rest_percent, 2)}% of the "
-                "probability. The triangle shows the three chosen classes' probabilities rescaled to sum to 1, "
-                "which is exactly softmax over their three logits. The full cross-entropy is "
-                f"{fmt(numbers.loss_full)} {sc.unit}: the loss on the triangle plus −log of the "
-                "three classes' share.",
-                icon=":material/info:",
-            )
+        live_panel.show(panel, "facts")
         if present.active():  # fewer words on a projector
             return
         st.markdown(
             "**Reading the triangle.** Each corner is a certain prediction; the centre is uniform. "
-            f"The shaded bands are lines of equal loss: cross-entropy only looks at p({md_escape(names[0])}), "
+            f"The shaded bands are lines of equal loss: cross-entropy only looks at p({md_escape(sc.target_name)}), "
             "so they run parallel to the bottom edge.\n\n"
             "The **dashed blue path** is p as the temperature goes from 0.01 (a corner) to 100 (the centre). "
             "The **solid path** with triangles is gradient descent on the logits: it heads for the top corner."

@@ -24,7 +24,7 @@ a:focus-visible, summary:focus-visible, [role="tab"]:focus-visible {
   outline: 3px solid $focus !important; outline-offset: 2px; }
 /* "Copy link" (ui/share.py) sits in the top bar, beside Streamlit's menu, on every page. */
 .st-key-copy_link { position: fixed; top: 0.55rem; right: 3.75rem; z-index: 999991; width: auto !important; }
-/* The worked example (ui/results.py builds it as plain HTML). */
+/* The worked example (core/panels/playground.py builds it as plain HTML). */
 .explain { margin: 0.25rem 0 0.5rem; line-height: 1.5; }
 table.steps { border-collapse: collapse; font-size: 1.05rem; font-variant-numeric: tabular-nums; }
 table.steps th, table.steps td { padding: 0.3rem 0.75rem; border-bottom: 1px solid rgba(128,128,128,0.3); }

@@ -7,12 +7,13 @@ tables, built from the same numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from core.explain import LossCurve
+from core.explain import LossCurve, loss_curve_points
 from core.figures.style import (
     Chart,
     FigureStyle,
@@ -80,6 +81,20 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
     return Chart({"data": [trace], "layout": layout}, alt, (class_table(GRAD_TITLE, classes, g, target, "∂L/∂z"),))
 
 
+@functools.lru_cache(maxsize=4)
+def _curve_xy(unit: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The loss curve's points (the same for every example, so built once per unit; 6 decimals keep a
+    live answer small)."""
+    curve = loss_curve_points(1.0, 0.0, unit)
+    return tuple(curve.p.tolist()), tuple(round(y, 6) for y in curve.loss.tolist())
+
+
+@functools.lru_cache(maxsize=4)
+def _curve_table(title: str, unit: str) -> Table:
+    curve = loss_curve_points(1.0, 0.0, unit)
+    return curve_table(title, "p(true class)", f"loss ({unit})", curve.p, curve.loss)
+
+
 def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
     """The loss -log p as a function of p(true class) (``curve``, from core), with the example marked."""
     unit, p_true, loss = curve.unit, curve.p_now, curve.loss_now
@@ -90,8 +105,8 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
         {
             "type": "scatter",
             "mode": "lines",
-            "x": curve.p.tolist(),
-            "y": [round(y, 6) for y in curve.loss.tolist()],  # 6 decimals: a smaller message per update
+            "x": _curve_xy(unit)[0],
+            "y": _curve_xy(unit)[1],
             "line": {"color": style.curve, "width": style.line_width},
             "hovertemplate": f"p = %{{x:.4f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
         }
@@ -154,7 +169,7 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
         f"infinite at p = 0, zero at p = 1. Now p({true_class}) = {fmt(p_true)}, loss = {fmt(loss)} {unit}."
     )
     tables = (
-        curve_table(title, "p(true class)", f"loss ({unit})", curve.p, curve.loss),
+        _curve_table(title, unit),
         Table("Now", (f"p({true_class})", f"loss ({unit})"), ((fmt(p_true), fmt(loss)),)),
     )
     return Chart({"data": data, "layout": layout}, alt, tables)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -55,7 +55,21 @@ class FigureStyle:
 
 
 STYLE = FigureStyle()
-"""The chart style of every page (presentation mode enlarges it: :mod:`ui.present`)."""
+"""The chart style of every page (presentation mode enlarges it: :data:`PRESENT_STYLE`)."""
+PRESENT_SCALE = 1.35
+"""In presentation mode text is 1.35 times its usual size (charts and the page's root font size)."""
+PRESENT_STYLE = replace(
+    STYLE,
+    font_size=round(STYLE.font_size * PRESENT_SCALE),
+    line_width=STYLE.line_width * 1.7,
+    height=round(STYLE.height * 1.2),
+)
+"""The chart style on a projector (``?present=1``): larger text, thicker lines, taller charts."""
+
+
+def style_for(present: bool) -> FigureStyle:
+    """The chart style in presentation mode or out of it (the page and the live route both ask here)."""
+    return PRESENT_STYLE if present else STYLE
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from core.explain import evaluate
+from core.panels.playground import formulas_html, gradient_html, steps_html
 from core.scenario import Scenario
-from tests.app.support import open_page, plain, url
-from ui.results import formulas_html, gradient_html, steps_html
+from tests.app.support import open_page, panel_metric, panel_part, panel_parts, plain, url
 
 NAME = "*b*<i>x</i>$y$_t-rex"
 """Markdown (* _ $ -) and HTML (< > /) in one class name."""
@@ -74,22 +74,22 @@ def test_names_are_escaped_in_every_html_block(target: int) -> None:
 
 
 def _chart(at: Any, key: str) -> dict[str, Any]:
-    element = next(e for e in at.get("bidi_component") if e.key == key)
-    return json.loads(element.proto.json)  # type: ignore[no-any-return]
+    """A chart drawn by the chart component, or else one in the page's live panel."""
+    element = next((e for e in at.get("bidi_component") if e.key == key), None)
+    return json.loads(element.proto.json) if element is not None else panel_part(at, key)
 
 
 def test_the_playground_shows_a_markdown_and_html_name_literally() -> None:
     at = open_page(PLAYGROUND, {"classes": f"{NAME},dog,rabbit", "target": NAME})  # z = 2, 1, 0.1: NAME on top
     assert not at.warning
-    # metric labels, values and help are markdown: escaped once
-    p_true = next(m for m in at.metric if m.label.startswith("p(true class)"))
-    assert literal_markdown(p_true.label, f"p(true class) = p({NAME})")
-    assert literal_markdown(next(m.value for m in at.metric if m.label == "Model's top pick"), NAME)
-    loss = next(m for m in at.metric if m.label == "Cross-entropy")
-    assert literal_markdown(loss.help, plain(loss.help))
-    assert plain(loss.help).count(NAME) == 1
-    # st.html blocks (worked example, formulas, gradient note): escaped once, read as the name
-    blocks = [h.value for h in at.html if NAME.split("<")[0] in html_text(h.value).text]
+    # the live panel's metrics are plain text (the browser sets them with textContent): the name as it is
+    p_true = panel_metric(at, "p_true")
+    assert p_true["label"] == f"p(true class) = p({NAME})"
+    assert panel_metric(at, "top")["value"] == NAME
+    assert panel_metric(at, "ce")["help"].count(NAME) == 1
+    # its HTML blocks (worked example, formulas, gradient note): escaped once, read as the name
+    blocks = [p["html"] for p in panel_parts(at) if p["kind"] == "html"]
+    blocks = [b for b in blocks if NAME.split("<")[0] in html_text(b).text]
     assert len(blocks) == 3
     for block in blocks:
         seen = html_text(block)

@@ -13,7 +13,7 @@ from scipy.special import softmax
 from streamlit.testing.v1 import AppTest
 
 from core.text import fmt
-from tests.app.support import open_page, plain
+from tests.app.support import html_text, open_page, panel_parts, plain
 
 LOGITS = np.array([2.0, 1.0, 0.1])
 QUERY = {"classes": "cat,dog,rabbit", "logits": "2,1,0.1", "target": "dog", "temperature": "2"}
@@ -31,6 +31,9 @@ def everything_written(at: AppTest) -> str:
     parts += [c.value for c in at.code]
     parts += [plain(w.value) for w in at.warning]
     parts += [plain(i.value) for i in at.info]
+    for part in panel_parts(at):  # the live panel: its metrics and HTML blocks (charts have their own checks)
+        parts += [f"{m['label']} {m['value']}" for m in part.get("items", [])]
+        parts += [html_text(part["html"])] if part["kind"] == "html" else []
     return "\n".join(parts)
 
 

@@ -6,7 +6,6 @@ taken from the app's own code.
 
 from __future__ import annotations
 
-import json
 import math
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.pad import pad_data, send_logits
-from tests.app.support import plain, url
+from tests.app.support import panel_metric, panel_metrics, panel_part, panel_parts, plain, url
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -38,7 +37,7 @@ def widget(at: AppTest, kind: str, base: str) -> Any:
 
 
 def ce(at: AppTest) -> str:
-    return next(m.value for m in at.metric if m.label == "Cross-entropy")
+    return panel_metric(at, "ce")["value"]
 
 
 def ce_value(at: AppTest) -> float:
@@ -48,7 +47,7 @@ def ce_value(at: AppTest) -> float:
 
 def steps_rows(at: AppTest) -> list[list[str]]:
     """The step-by-step table as rows of cell texts (header row first), as a reader sees it."""
-    source = next(h.value for h in at.html if 'class="steps"' in h.value)
+    source = panel_part(at, "pg_steps")["html"]
     rows: list[list[str]] = []
 
     class Cells(HTMLParser):
@@ -86,8 +85,8 @@ def test_default_page() -> None:
     assert pad_data(at)["target"] == 1
     assert widget(at, "segmented_control", "target").value == 1
     assert widget(at, "slider", "temperature").value == 1.0
-    charts = [e for e in at.get("bidi_component") if e.key in {"pg_probs", "pg_loss_curve", "pg_grad"}]
-    assert len(charts) == 3
+    charts = [p["key"] for p in panel_parts(at) if p["kind"] == "chart"]
+    assert sorted(charts) == ["pg_grad", "pg_loss_curve", "pg_probs"]
     assert url(at) == {"classes": "cat,dog,rabbit", "logits": "2,1,0.1", "target": "dog", "temperature": "1"}
 
 
@@ -275,7 +274,7 @@ def test_minus_infinity_never_reaches_the_screen_as_nan() -> None:
     # 1e308 and -1e308 with T = 0.05 push the true class's probability to exactly 0
     at = open_app({"logits": "1e308,-1e308,0", "temperature": "0.05"})
     assert ce(at) == "∞ nats"
-    shown = steps_table(at) + " ".join(m.value for m in at.metric)
+    shown = steps_table(at) + " ".join(m["value"] for m in panel_metrics(at))
     assert "nan" not in shown.lower()
 
 
@@ -304,8 +303,7 @@ def test_step_table_shows_each_step_and_the_sums() -> None:
 
 
 def _chart_data(at: AppTest, key: str) -> dict[str, Any]:
-    element = next(e for e in at.get("bidi_component") if e.key == key)
-    return json.loads(element.proto.json)  # type: ignore[no-any-return]
+    return panel_part(at, key)
 
 
 def test_at_t_2_every_number_for_dog_is_softmax_of_z_over_2() -> None:
@@ -314,7 +312,7 @@ def test_at_t_2_every_number_for_dog_is_softmax_of_z_over_2() -> None:
     s = [1.0, 0.5, 0.05]
     p_dog = math.exp(s[1]) / sum(math.exp(v) for v in s)
     assert f"{p_dog:.4f}" == "0.3043"
-    assert next(m.value for m in at.metric if m.label.startswith("p(true class)")) == "0.3043"
+    assert panel_metric(at, "p_true")["value"] == "0.3043"
     assert steps_rows(at)[2][5].strip() == "0.3043"
     assert _chart_data(at, "pg_probs")["tables"][0]["rows"][1] == ["dog (true class)", "0.3043"]
     grad = _chart_data(at, "pg_grad")["tables"][0]["rows"][1]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
 from scipy.special import softmax as sp_softmax
 from streamlit.testing.v1 import AppTest
 
-from tests.app.support import metric, open_page, plain, url
+from tests.app.support import html_text, metric, open_page, panel_part, plain, url
 
 PAGE = "app_pages/simplex.py"
 
@@ -29,8 +28,7 @@ def test_defaults_render_without_warnings() -> None:
 
 
 def simplex_spec(at: AppTest) -> dict:
-    element = next(e for e in at.get("bidi_component") if e.key == "sx_simplex")
-    return json.loads(element.proto.json)["spec"]
+    return panel_part(at, "sx_simplex")["spec"]
 
 
 def contours(at: AppTest) -> list[dict]:
@@ -70,7 +68,7 @@ def test_more_than_three_classes_pick_two_corners_and_say_how_the_rest_is_handle
     assert [s.label for s in at.selectbox] == ["Second corner", "Third corner"]
     assert (at.selectbox(key="sx_b").value, at.selectbox(key="sx_c").value) == (1, 3)  # the most probable others
     p = sp_softmax(z)
-    info = plain(at.info[0].value)
+    info = html_text(panel_part(at, "sx_hidden")["html"])
     assert "rabbit, owl" in info
     assert f"{100 * (p[2] + p[4]):.2f}%" in info
     assert f"{-math.log(p[0]):.4f} nats" in info  # the full loss
@@ -98,7 +96,7 @@ def test_the_page_states_its_temperature_and_uses_it() -> None:
     )
     p = sp_softmax([1.0, 0.5, 0.05])  # z / 2
     assert shown_loss(at) == pytest.approx(-math.log(p[1]), abs=5e-5)
-    assert any(f"p(dog) = {p[1]:.4f}" in plain(m.value) for m in at.markdown)
+    assert f"p(dog) = {p[1]:.4f}" in html_text(panel_part(at, "sx_probs")["html"])
 
 
 @pytest.mark.parametrize("name", ["t-rex", "*a*<b>"])

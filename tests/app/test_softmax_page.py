@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.text import fmt
 from tests.app.pad import pad_data, send_logits
-from tests.app.support import open_page, plain, url
+from tests.app.support import metric, open_page, plain, url
 
 Z = np.array([2.0, 1.0, 0.1])
 T2 = {"classes": "cat,dog,rabbit", "logits": "2,1,0.1", "target": "dog", "temperature": "2"}
@@ -186,5 +186,4 @@ def test_logits_are_shared_with_the_playground() -> None:
     assert url(at)["logits"] == "0,4,0"
     at.switch_page("app_pages/playground.py").run()
     assert pad_data(at)["logits"] == [0.0, 4.0, 0.0]
-    ce = next(m.value for m in at.metric if m.label == "Cross-entropy")
-    assert ce == f"{-math.log(sp.softmax([0.0, 4.0, 0.0])[1]):.4f} nats"
+    assert metric(at, "Cross-entropy") == f"{-math.log(sp.softmax([0.0, 4.0, 0.0])[1]):.4f} nats"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from scipy.special import softmax
 
 from core.quiz import question
@@ -76,10 +76,8 @@ def test_present_1_enlarges_the_text_at_least_1_3_times(page: Page, app_url: str
     assert min(ratios) >= 1.3, ratios
 
 
-def _cross_entropy(page: Page) -> str:
-    return page.locator(
-        '[data-testid="stMetric"]:has-text("Cross-entropy") [data-testid="stMetricValue"]'
-    ).first.inner_text()
+def _cross_entropy(page: Page) -> Locator:
+    return page.locator('.lp-metric[data-key="ce"] .lp-value').first
 
 
 def test_after_a_logit_changes_the_url_reproduces_the_view_in_a_fresh_browser(browser: Browser, app_url: str) -> None:
@@ -90,15 +88,15 @@ def test_after_a_logit_changes_the_url_reproduces_the_view_in_a_fresh_browser(br
     exact.fill("3.25")
     exact.press("Enter")
     page.wait_for_function("() => /logits=2(%2C|,)1(%2C|,)3.25/.test(window.location.search)")
-    shown = _cross_entropy(page)
     p = softmax([2.0, 1.0, 3.25])
-    assert shown == f"{-math.log(p[1]):.4f} nats"
+    shown = f"{-math.log(p[1]):.4f} nats"
+    expect(_cross_entropy(page)).to_have_text(shown)
     link = page.url
     first.close()
     second = browser.new_context(viewport={"width": 1600, "height": 1000})  # another machine: nothing shared
     again = second.new_page()
     _open(again, link)
-    assert _cross_entropy(again) == shown
+    expect(_cross_entropy(again)).to_have_text(shown)
     assert again.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") > 18 * 1.3
     second.close()
 

@@ -9,11 +9,8 @@ from playwright.sync_api import Page, expect
 
 from harness.server import IDLE
 
-# Streamlit keeps an element marked data-stale while a rerun replaces it; read the live one.
-CE = (
-    '[data-testid="stElementContainer"]:not([data-stale="true"]) '
-    '[data-testid="stMetric"]:has-text("Cross-entropy") [data-testid="stMetricValue"]'
-)
+# The Cross-entropy in the Playground's live panel (ui/live_panel.py), drawn on a rerun and during a drag.
+CE = '.live-panel[data-slot="main"] .lp-metric[data-key="ce"] .lp-value'
 
 
 def loss_of(logits: list[float], target: int) -> float:

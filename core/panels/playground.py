@@ -1,83 +1,76 @@
-"""The Playground's outputs: headline numbers, charts, the worked table, the formulas.
+"""The Playground's live area: headline numbers, the three charts, the worked table and the formulas.
 
 Every number comes from :func:`core.explain.evaluate` (in the scenario's unit
-too); every figure from :mod:`core.figures.playground`. This module only formats
-and lays them out: no arithmetic. Class names are escaped where they meet their
-sink: :func:`ui.escape.md_escape` for metric labels and help, :func:`ui.escape.html_escape`
-for the ``st.html`` blocks.
+too), every chart from :mod:`core.figures.playground`. Two slots: ``main`` (right
+of the logits: the headline, probabilities and loss curve, what the gradient
+means, the table) and ``side`` (under the logits: the gradient bars and the
+formulas).
 """
 
 from __future__ import annotations
 
-import streamlit as st
+from collections.abc import Mapping
+from typing import Any
 
-from core.explain import Evaluation
+from core.explain import Evaluation, evaluate
 from core.figures.playground import gradient_bars, loss_curve, probability_bars
+from core.figures.style import FigureStyle
+from core.panels.parts import Panel, chart, esc, html_block, metric, metrics, panel, row
 from core.scenario import Scenario
 from core.text import fmt
-from ui.chart import chart
-from ui.escape import html_escape, md_escape
-from ui.present import style
+
+__all__ = ["formulas_html", "gradient_html", "playground_panel", "steps_html"]
 
 
-def headline(sc: Scenario, ev: Evaluation) -> None:
-    name = md_escape(sc.target_name)
+def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) -> Panel:
+    """The Playground's live area for ``sc`` (it has no settings of its own: ``extra`` is empty)."""
+    if extra:
+        raise ValueError(f"the Playground takes no page settings, got {sorted(extra)[:5]}")
+    ev = evaluate(sc)
     right = ev.predicted == sc.target
-    row = st.container(horizontal=True, gap="small")  # one block, not three columns: cheaper to send
-    a, b, c = row, row, row
-    a.metric(
-        "Cross-entropy",
-        f"{fmt(ev.loss_in_unit)} {ev.unit}",
-        help=f"= {fmt(ev.loss_in_other_unit)} {ev.other_unit}. The loss is −log p of the true class ({name}).",
-        border=True,
+    headline = metrics(
+        metric(
+            "ce",
+            "Cross-entropy",
+            f"{fmt(ev.loss_in_unit)} {ev.unit}",
+            help=f"= {fmt(ev.loss_in_other_unit)} {ev.other_unit}. The loss is −log p of the true class "
+            f"({sc.target_name}).",
+        ),
+        metric("p_true", f"p(true class) = p({sc.target_name})", fmt(ev.p_true)),
+        metric(
+            "top",
+            "Model's top pick",
+            sc.classes[ev.predicted],
+            delta="✓ right" if right else "✗ wrong",
+            tone="good" if right else "bad",
+        ),
     )
-    b.metric(f"p(true class) = p({name})", fmt(ev.p_true), border=True)
-    c.metric(
-        "Model's top pick",
-        md_escape(sc.classes[ev.predicted]),
-        delta="✓ right" if right else "✗ wrong",
-        delta_color="blue" if right else "orange",
-        delta_arrow="off",
-        border=True,
+    return panel(
+        "playground",
+        {
+            "main": [
+                headline,
+                row(
+                    chart("pg_probs", probability_bars(sc.classes, ev.probs, sc.target, style)),
+                    chart("pg_loss_curve", loss_curve(sc.target_name, ev.curve, style)),
+                ),
+                html_block("pg_gradient_text", gradient_html(sc)),
+                html_block("pg_steps", steps_html(sc, ev)),
+            ],
+            "side": [
+                chart("pg_grad", gradient_bars(sc.classes, ev.grad, sc.target, style)),
+                html_block("pg_formulas", formulas_html(sc, ev)),
+            ],
+        },
     )
-
-
-def probabilities(sc: Scenario, ev: Evaluation) -> None:
-    chart(probability_bars(sc.classes, ev.probs, sc.target, style()), "pg_probs")
-
-
-def curve(sc: Scenario, ev: Evaluation) -> None:
-    chart(loss_curve(sc.target_name, ev.curve, style()), "pg_loss_curve")
-
-
-def gradient_chart(sc: Scenario, ev: Evaluation) -> None:
-    chart(gradient_bars(sc.classes, ev.grad, sc.target, style()), "pg_grad")
-
-
-# What a drag re-sends many times a second is plain HTML (st.html: escaped here,
-# sanitised again by the browser), not markdown, st.table or st.latex: the markdown
-# and KaTeX pipeline cost the browser more per update than everything else together,
-# and st.table turns a DataFrame into Arrow on the server.
-
-
-def gradient_text(sc: Scenario) -> None:
-    """What the gradient bars (left) mean."""
-    st.html(gradient_html(sc))
-
-
-def steps(sc: Scenario, ev: Evaluation) -> None:
-    st.html(steps_html(sc, ev))
-
-
-def formulas(sc: Scenario, ev: Evaluation) -> None:
-    st.html(formulas_html(sc, ev))
 
 
 def gradient_html(sc: Scenario) -> str:
+    """What the gradient bars mean."""
     scale = "" if sc.temperature == 1 else f" (divided by T = {fmt(sc.temperature, 2)})"
-    name = html_escape(sc.target_name)
+    name = esc(sc.target_name)
     return (
-        f'<p class="explain"><b>What the gradient says.</b> Each bar on the left is ∂L/∂z = p − y{scale}. '
+        f'<p class="explain"><b>What the gradient says.</b> Each gradient bar is ∂L/∂z = p − y{scale}. '
         f"A gradient-descent step moves every logit <i>against</i> its bar: the true class <b>{name}</b> goes up, "
         "every other class goes down, most for the classes that took the most probability. "
         f"The bars always sum to 0, and vanish only when p({name}) = 1: "
@@ -93,7 +86,7 @@ def steps_html(sc: Scenario, ev: Evaluation) -> str:
     header.append(f"−{log} p")
     rows = []
     for i, name in enumerate(sc.classes):
-        label = f"<b>{html_escape(name)}</b> ✓ true" if i == sc.target else html_escape(name)
+        label = f"<b>{esc(name)}</b> ✓ true" if i == sc.target else esc(name)
         cells = [fmt(sc.logits[i]), *([fmt(float(ev.scaled[i]))] if scaled else [])]
         cells += [fmt(float(ev.shifted[i])), fmt(float(ev.exps[i])), fmt(float(ev.probs[i]))]
         cells.append(fmt(float(ev.surprise_in_unit[i])))
@@ -103,7 +96,8 @@ def steps_html(sc: Scenario, ev: Evaluation) -> str:
     head = "".join(f"<th>{h}</th>" for h in header)
     return (
         '<p class="explain"><b>Step by step</b></p>'
-        f'<table class="steps"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<div class="scroll-x"><table class="steps"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -129,7 +123,7 @@ def formulas_html(sc: Scenario, ev: Evaluation) -> str:
         f'<p class="math">L = −Σ<sub>i</sub> y<sub>i</sub> {log} p<sub>i</sub> = −{log} p<sub>true</sub></p>'
     )
     live = (
-        f'<p class="explain">With the true class <b>{html_escape(sc.target_name)}</b> '
+        f'<p class="explain">With the true class <b>{esc(sc.target_name)}</b> '
         f"(class {y + 1} of {sc.n_classes}):</p>"
         f'<p class="math">p<sub>true</sub> = {_frac(f"e<sup>{fmt(float(ev.shifted[y]))}</sup>", total)}'
         f" = {_frac(fmt(float(ev.exps[y])), total)} = {fmt(ev.p_true)}</p>"

@@ -1,0 +1,234 @@
+"""The live path: a websocket that answers a dragged logit with the page's panel, without a rerun.
+
+While a logit is dragged, the logit control (``ui/logit_pad.js``) sends the
+example as JSON, one text frame per value; this route answers each with the
+page's panel (:data:`core.panels.PANELS`, the same function the page calls on a
+rerun) and ``ui/live_panel.js`` draws it. The route holds nothing between
+messages but the socket's own rate budget: no session, no cache, nothing one
+socket could see of another.
+
+Client to server (at most :data:`MAX_MESSAGE` bytes)::
+
+    {"seq": 7, "page": "playground", "classes": ["cat", "dog", "rabbit"],
+     "logits": [2, 1, 0.1], "target": 1, "temperature": 1, "unit": "nats",
+     "present": false, "extra": {}}
+
+Server to client: ``{"seq": 7, "ok": true, "panel": {...}}``, or
+``{"seq": 7, "ok": false, "error": "..."}`` for a message that breaks the
+Scenario's rules (the panel then keeps its last good state).
+
+The door is guarded: only same-origin browsers may connect (the ``Origin``
+header must name the ``Host`` the request was sent to); a frame over
+:data:`MAX_MESSAGE` closes the socket (1009); binary frames are refused with an
+error; answers are limited to :data:`MAX_RATE` a second per socket, and values
+that arrive faster are coalesced: only the latest waiting one is answered; at
+most :data:`MAX_SOCKETS` sockets are open at once per process (1013 beyond).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import json
+import logging
+import math
+import time
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.websockets import WebSocket
+
+from core.figures.style import style_for
+from core.panels import PANELS
+from core.scenario import MAX_CLASSES, Scenario, check_class_name
+
+__all__ = ["MAX_MESSAGE", "MAX_RATE", "MAX_SOCKETS", "PATH", "answer", "live_socket", "same_origin"]
+
+PATH = "/api/live"
+MAX_MESSAGE = 64 * 1024
+"""Largest accepted frame, in characters (a 10-class example is under 400)."""
+MAX_RATE = 120.0
+"""Answers per second per socket; faster values are coalesced to the latest."""
+BURST = 8
+"""Answers a socket may get back to back before the rate applies."""
+MAX_SOCKETS = 2000
+"""Open live sockets per process; beyond that a new one is closed with 1013 (try again later)."""
+KEYS = frozenset({"seq", "page", "classes", "logits", "target", "temperature", "unit", "present", "extra"})
+
+BINARY = "\x00binary"
+"""Stands for a binary frame in the waiting slot (a text frame cannot start with NUL and be JSON)."""
+
+_open = 0
+_log = logging.getLogger(__name__)
+
+
+class BadMessage(ValueError):
+    """A message that breaks the protocol or the Scenario's rules; its text is sent back."""
+
+
+def _release_memory() -> None:
+    """Give the memory of an oversized frame back to the system (glibc keeps large freed blocks otherwise).
+
+    The server reads a whole frame (up to ``server.maxMessageSize``) before the route can refuse it; glibc's
+    allocator then raises its mmap threshold and keeps the freed buffers, ~2 x the frame, for good.
+    ``malloc_trim`` returns them; elsewhere than glibc it is absent and nothing happens.
+    """
+    with contextlib.suppress(AttributeError, OSError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
+def same_origin(headers: Mapping[str, str]) -> bool:
+    """True when ``Origin`` names the host the request was sent to (a browser on the app's own page)."""
+    origin, host = headers.get("origin", ""), headers.get("host", "")
+    if not origin or not host:
+        return False
+    parts = urlsplit(origin)
+    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+
+
+def _number(value: Any, name: str) -> float:
+    if isinstance(value, _Constant):
+        raise BadMessage(f"{name} must be finite, got {value.name}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadMessage(f"{name} must be a number, got {type(value).__name__}")
+    try:
+        number = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        raise BadMessage(f"{name} must be finite, got an integer of {len(str(value))} digits") from None
+    if not math.isfinite(number):
+        raise BadMessage(f"{name} must be finite, got {value!r}")
+    return number
+
+
+def _scenario(msg: Mapping[str, Any]) -> Scenario:
+    """The example in ``msg``, checked by the same rules as a URL's (class names, counts, ranges)."""
+    classes, logits = msg.get("classes"), msg.get("logits")
+    if not isinstance(classes, list) or not isinstance(logits, list):
+        raise BadMessage("classes and logits must be lists")
+    if not 2 <= len(classes) <= MAX_CLASSES or len(logits) != len(classes):
+        raise BadMessage(
+            f"2 to {MAX_CLASSES} classes with one logit each are needed, got {len(classes)} and {len(logits)}"
+        )
+    names: list[str] = []
+    for name in classes:
+        if not isinstance(name, str):
+            raise BadMessage("class names must be text")
+        names.append(check_class_name(name, names))
+    target = msg.get("target")
+    if isinstance(target, bool) or not isinstance(target, int):
+        raise BadMessage("target must be a class index")
+    unit = msg.get("unit", "nats")
+    if not isinstance(unit, str):
+        raise BadMessage("unit must be text")
+    return Scenario(
+        classes=tuple(names),
+        logits=tuple(_number(z, "a logit") for z in logits),
+        target=target,
+        temperature=_number(msg.get("temperature", 1.0), "temperature"),
+        unit=unit,  # type: ignore[arg-type]  # checked by Scenario
+    )
+
+
+class _Constant:
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a message (not JSON, but Python's ``json`` reads them): kept
+    as a marker, so the error names the field it stands in and the reply keeps the message's ``seq``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def answer(text: str) -> str:
+    """The reply to one message: the page's panel for the example in it, or an error (never raises)."""
+    seq: int | None = None
+    if text == BINARY:
+        return json.dumps({"seq": None, "ok": False, "error": "binary frames are not accepted: send JSON text"})
+    try:
+        try:
+            msg = json.loads(text, parse_constant=_Constant)
+        except (ValueError, RecursionError) as err:
+            raise BadMessage(f"not JSON: {str(err)[:80]}") from None
+        if not isinstance(msg, dict):
+            raise BadMessage("a message is a JSON object")
+        raw_seq = msg.get("seq")
+        seq = raw_seq if isinstance(raw_seq, int) and not isinstance(raw_seq, bool) and 0 <= raw_seq < 2**53 else None
+        unknown = set(msg) - KEYS
+        if unknown:
+            raise BadMessage(f"unknown fields {sorted(unknown)[:5]}")
+        page = msg.get("page")
+        if not isinstance(page, str) or page not in PANELS:
+            raise BadMessage(f"page must be one of {sorted(PANELS)}")
+        extra = msg.get("extra", {})
+        present = msg.get("present", False)
+        if not isinstance(extra, dict) or not isinstance(present, bool):
+            raise BadMessage("extra must be an object and present true or false")
+        panel = PANELS[page](_scenario(msg), extra, style_for(present))
+        return json.dumps({"seq": seq, "ok": True, "panel": panel}, allow_nan=False, separators=(",", ":"))
+    except (BadMessage, ValueError) as err:  # the Scenario's rules raise ValueError with a readable message
+        return json.dumps({"seq": seq, "ok": False, "error": str(err)[:300]})
+    except Exception:  # a bug must not close the door for this socket: say so, keep serving
+        _log.exception("live answer failed for a message of %d characters", len(text))
+        return json.dumps({"seq": seq, "ok": False, "error": "this value could not be computed"})
+
+
+async def live_socket(ws: WebSocket) -> None:
+    """One browser tab's live path: answer the latest value, at most :data:`MAX_RATE` times a second."""
+    global _open
+    if not same_origin(ws.headers):
+        await ws.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
+        return
+    if _open >= MAX_SOCKETS:
+        await ws.close(code=1013)
+        return
+    await ws.accept()
+    _open += 1
+    latest: list[str] = []  # at most one waiting message: a newer one replaces it
+    wake = asyncio.Event()
+
+    async def receive() -> None:
+        while True:
+            message = await ws.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            size = len(text) if text is not None else len(message.get("bytes") or b"")
+            if size > MAX_MESSAGE:
+                del message, text
+                await ws.close(code=1009, reason=f"a message may be at most {MAX_MESSAGE} characters")
+                _release_memory()
+                return
+            if text is None:
+                text = BINARY  # answered with an error, like any other bad message
+            latest[:] = [text]
+            wake.set()
+
+    async def reply() -> None:
+        tokens, last = float(BURST), time.monotonic()
+        while True:
+            await wake.wait()
+            now = time.monotonic()
+            tokens = min(float(BURST), tokens + (now - last) * MAX_RATE)
+            last = now
+            if tokens < 1:
+                await asyncio.sleep((1 - tokens) / MAX_RATE)  # meanwhile newer values replace the waiting one
+                continue
+            tokens -= 1
+            wake.clear()
+            text = latest.pop() if latest else None
+            if text is not None:
+                await ws.send_text(answer(text))
+
+    tasks = [asyncio.create_task(receive()), asyncio.create_task(reply())]
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        for task in done:
+            task.exception()  # a socket that closed or broke mid-send just ends: nothing else depends on it
+    finally:
+        _open -= 1

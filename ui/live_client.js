@@ -1,0 +1,80 @@
+// The browser's end of the live path (routes/live.py): one websocket per page, shared by the
+// logit control (which sends) and the live panels (which draw). Prepended to both components'
+// scripts; the first to run creates window.__explorerLive, the others reuse it.
+//
+// - connect(): opens `api/live` beside the app (relative to the page's base URL). If the route is
+//   missing (plain `streamlit run app.py`) or the socket drops, `ready()` is false and the control
+//   quietly falls back to a rerun per update; it tries again on a later gesture, at most every 10 s.
+// - send(msg): coalescing, one message in flight: while an answer is awaited, newer values replace
+//   each other in `pending` and only the latest is sent when the answer comes.
+// - answers go to every subscriber; panels draw them in the next animation frame.
+// - `floorSeq`: answers to values sent before the server changed the logits itself are dropped.
+
+function makeLive() {
+  const live = {
+    ws: null,
+    state: "idle", // idle | connecting | open | off
+    retryAt: 0,
+    inflightAt: 0,
+    pending: null,
+    listeners: new Set(),
+    floorSeq: -1,
+  };
+  live.ready = () => live.state === "open";
+  live.connect = () => {
+    if (live.state === "open" || live.state === "connecting" || performance.now() < live.retryAt) return;
+    let ws;
+    try {
+      const url = new URL("api/live", document.baseURI);
+      url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+      ws = new WebSocket(url.href);
+    } catch (err) {
+      live.state = "off";
+      live.retryAt = performance.now() + 10000;
+      return;
+    }
+    live.ws = ws;
+    live.state = "connecting";
+    ws.onopen = () => { if (live.ws === ws) live.state = "open"; };
+    ws.onmessage = (event) => {
+      live.inflightAt = 0;
+      let answer = null;
+      try { answer = JSON.parse(event.data); } catch (err) { answer = null; }
+      if (answer) live.listeners.forEach((fn) => fn(answer));
+      live.flush();
+    };
+    const down = () => {
+      if (live.ws !== ws) return;
+      live.ws = null;
+      live.state = "off";
+      live.inflightAt = 0;
+      live.pending = null;
+      live.retryAt = performance.now() + 10000;
+    };
+    ws.onclose = down;
+    ws.onerror = down;
+  };
+  live.send = (msg) => {
+    live.pending = msg;
+    live.flush();
+  };
+  live.flush = () => {
+    if (!live.pending || live.state !== "open") return;
+    if (live.inflightAt && performance.now() - live.inflightAt < 1000) return; // sent when the answer comes
+    const msg = live.pending;
+    live.pending = null;
+    live.inflightAt = performance.now();
+    try {
+      live.ws.send(JSON.stringify(msg));
+    } catch (err) {
+      live.inflightAt = 0;
+    }
+  };
+  live.subscribe = (fn) => {
+    live.listeners.add(fn);
+    return () => live.listeners.delete(fn);
+  };
+  return live;
+}
+
+if (!window.__explorerLive) window.__explorerLive = makeLive();
