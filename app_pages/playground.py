@@ -22,11 +22,11 @@ def live() -> None:
     sc = session.current()
     panel = playground_panel(sc, {}, style())
     left, right = st.columns([2, 3], gap="large")
-    with right:  # first, so the numbers reach the screen before the controls are re-sent
-        live_panel.show(panel, "main")
     with left:
         controls.logits(sc, live_panel.context("playground", sc))
         live_panel.show(panel, "side")
+    with right:
+        live_panel.show(panel, "main")
     export_menu.remember(sc)
     write_url()  # a fragment rerun does not reach the frame's end; write_url waits while a drag goes on
 

@@ -1,10 +1,11 @@
 """The Playground's live area: headline numbers, the three charts, the worked table and the formulas.
 
 Every number comes from :func:`core.explain.evaluate` (in the scenario's unit
-too), every chart from :mod:`core.figures.playground`. Two slots: ``main`` (right
-of the logits: the headline, probabilities and loss curve, what the gradient
-means, the table) and ``side`` (under the logits: the gradient bars and the
-formulas).
+too), every chart from :mod:`core.figures.playground`. Two slots: ``side`` (under the
+logits: the headline numbers and the gradient bars, so that on a phone, where
+the columns stack, what a drag moves is right under the finger) and ``main``
+(beside them: probabilities and loss curve, what the gradient means, the table,
+the formulas).
 """
 
 from __future__ import annotations
@@ -48,17 +49,17 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
     return panel(
         "playground",
         {
-            "main": [
+            "side": [  # under the logits: what a drag changes first stays next to the hand, on a phone too
                 headline,
+                chart("pg_grad", gradient_bars(sc.classes, ev.grad, sc.target, style)),
+            ],
+            "main": [
                 row(
                     chart("pg_probs", probability_bars(sc.classes, ev.probs, sc.target, style)),
                     chart("pg_loss_curve", loss_curve(sc.target_name, ev.curve, style)),
                 ),
                 html_block("pg_gradient_text", gradient_html(sc)),
                 html_block("pg_steps", steps_html(sc, ev)),
-            ],
-            "side": [
-                chart("pg_grad", gradient_bars(sc.classes, ev.grad, sc.target, style)),
                 html_block("pg_formulas", formulas_html(sc, ev)),
             ],
         },
