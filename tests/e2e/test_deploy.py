@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import shutil
 import signal
 import subprocess
@@ -79,6 +81,33 @@ def test_websockets_upgrade_through_nginx_and_reconnect_to_the_same_replica(
         again = run_async(_session(ws_url, cookie))  # a reconnect
         assert first == (page_replica, "ok")
         assert again == (page_replica, "ok")
+
+
+async def _live(ws_url: str, origin: str, cookie: str) -> tuple[str, dict[str, object]]:
+    """One value over the live route through nginx: (replica, the reply)."""
+    message = {"seq": 1, "page": "playground", "classes": ["cat", "dog", "rabbit"], "logits": [2, 1, 0.1], "target": 1}
+    async with websockets.connect(
+        ws_url,
+        origin=origin,
+        additional_headers={"Cookie": f"explorer_route={cookie}"},
+    ) as ws:
+        await ws.send(json.dumps(message))
+        return ws.response.headers["X-Explorer-Replica"], json.loads(await asyncio.wait_for(ws.recv(), 30))
+
+
+def test_the_live_route_answers_through_nginx_on_the_sticky_replica(proxy: tuple[str, object, list[int]]) -> None:
+    url, _, _ = proxy
+    ws_url = url.replace("http://", "ws://") + "/api/live"
+    for _ in range(3):
+        cookie = uuid.uuid4().hex
+        page_replica, _ = _get(url + "/", cookie)
+        replica, reply = run_async(_live(ws_url, url, cookie))  # the browser's Origin is the proxy's address
+        assert replica == page_replica
+        metrics = reply["panel"]["slots"]["side"][0]["items"]
+        ce = -math.log(math.exp(1) / (math.exp(2) + math.exp(1) + math.exp(0.1)))
+        assert metrics[0]["value"] == f"{ce:.4f} nats"
+    with pytest.raises(websockets.exceptions.InvalidStatus):  # another site's page cannot use it
+        run_async(_live(ws_url, "http://evil.example", uuid.uuid4().hex))
 
 
 def test_sigterm_stops_nginx_and_every_replica(proxy: tuple[str, subprocess.Popen[bytes], list[int]]) -> None:
