@@ -14,8 +14,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from core.losses import check_target, cross_entropy_grad, smoothed_target, squared_error_grad
-from core.softmax import check_logits, check_temperature, log_softmax, softmax
+from core.losses import check_target, smoothed_target, squared_error_grad
+from core.softmax import check_logits, check_temperature, softmax, softmax_with_log
 from core.training import MAX_STEPS, FloatArray, check_count, check_lr
 from core.units import in_unit_array
 
@@ -91,8 +91,9 @@ def logit_descent(
         path[k] = z
         scaled = z / t
         if loss == "cross_entropy":
-            losses[k] = -log_softmax(scaled)[target]
-            g = cross_entropy_grad(scaled, target) / t
+            p, log_p = softmax_with_log(scaled)
+            losses[k] = -log_p[target]
+            g = (p - y) / t  # cross_entropy_grad(scaled, target) / T: softmax - one-hot, without re-checks
         else:
             losses[k] = float(np.sum((softmax(scaled) - y) ** 2))
             g = squared_error_grad(scaled, target) / t

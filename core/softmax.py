@@ -17,7 +17,16 @@ from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
 
-__all__ = ["FloatArray", "check_logits", "check_temperature", "log_softmax", "logsumexp", "shifted_logits", "softmax"]
+__all__ = [
+    "FloatArray",
+    "check_logits",
+    "check_temperature",
+    "log_softmax",
+    "logsumexp",
+    "shifted_logits",
+    "softmax",
+    "softmax_with_log",
+]
 
 
 def check_logits(z: npt.ArrayLike, *, name: str = "logits", axis: int = -1) -> FloatArray:
@@ -128,3 +137,19 @@ def log_softmax(z: npt.ArrayLike, temperature: float = 1.0, axis: int = -1) -> F
     s = shifted_logits(z, temperature, axis)
     out = s - np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
     return np.asarray(out, dtype=np.float64)
+
+
+def softmax_with_log(z: npt.ArrayLike, temperature: float = 1.0, axis: int = -1) -> tuple[FloatArray, FloatArray]:
+    r"""``(softmax(z / T), log_softmax(z / T))`` from one shift, one exponential and one sum.
+
+    The same numbers as calling :func:`softmax` and :func:`log_softmax` (they compute exactly these
+    steps), for a caller that needs both many times over (gradient steps, the live path).
+
+    >>> p, log_p = softmax_with_log([2.0, 1.0, 0.1])
+    >>> p.round(4).tolist(), log_p.round(4).tolist()
+    ([0.659, 0.2424, 0.0986], [-0.417, -1.417, -2.317])
+    """
+    s = shifted_logits(z, temperature, axis)
+    e = np.exp(s)
+    total = np.sum(e, axis=axis, keepdims=True)
+    return np.asarray(e / total, dtype=np.float64), np.asarray(s - np.log(total), dtype=np.float64)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 from core.losses import entropy
 from core.query import QueryParams, format_number, read_number, snap_to_step
 from core.scenario import TEMPERATURE_RANGE, Scenario, Unit
-from core.softmax import FloatArray, check_logits, check_temperature, softmax
+from core.softmax import FloatArray, check_logits, check_temperature, shifted_logits, softmax
 from core.units import in_unit
 
 __all__ = [
@@ -65,7 +65,12 @@ def temperature_sweep(z: npt.ArrayLike, temperatures: npt.ArrayLike) -> FloatArr
     [[1.0, 0.0], [0.5, 0.5]]
     """
     ts = np.asarray(temperatures, dtype=np.float64)
-    return np.stack([softmax(z, temperature=float(t)) for t in ts])
+    if ts.ndim != 1 or not np.all((ts > 0) & np.isfinite(ts)):
+        raise ValueError(f"temperatures must be a list of finite numbers > 0, got {ts.tolist()[:5]}")
+    # (z - max z) / T for every T at once: each row is what softmax(z, temperature=T) exponentiates (its
+    # maximum is 0, so the row softmax below shifts by nothing and divides by nothing: the same numbers)
+    shifted = shifted_logits(z)
+    return softmax(shifted[..., None, :] / ts[:, None])
 
 
 def naive_softmax(z: npt.ArrayLike, dtype: type[np.floating]) -> npt.NDArray[np.floating]:

@@ -25,7 +25,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(url + "/" + query)
-        page.wait_for_selector('[data-testid="stMetricValue"]')
+        page.wait_for_selector(".lp-metric .lp-value")
         page.wait_for_selector(IDLE)
         page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
         page.screenshot(path=str(out))

@@ -51,9 +51,10 @@ MAX_MESSAGE = 64 * 1024
 """Largest accepted frame, in characters (a 10-class example is under 400)."""
 MAX_RATE = 120.0
 """Answers per second per socket; faster values are coalesced to the latest."""
-BURST = 8
-"""Answers a socket may get back to back before the rate applies."""
-MAX_SOCKETS = 2000
+CPU_SHARE = 4.0
+"""A socket waits this many times its last answer's compute time before the next: one socket (a slow page or a
+hostile client) gets at most a quarter of the process's time."""
+MAX_SOCKETS = 1000
 """Open live sockets per process; beyond that a new one is closed with 1013 (try again later)."""
 KEYS = frozenset({"seq", "page", "classes", "logits", "target", "temperature", "unit", "present", "extra"})
 
@@ -61,6 +62,7 @@ BINARY = "\x00binary"
 """Stands for a binary frame in the waiting slot (a text frame cannot start with NUL and be JSON)."""
 
 _open = 0
+_warned = False
 _log = logging.getLogger(__name__)
 
 
@@ -79,13 +81,32 @@ def _release_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+def _host_port(netloc: str, scheme: str) -> str:
+    """``host:port`` in lower case, with the scheme's default port written out; ``[::1]:8501`` stays bracketed."""
+    netloc = netloc.lower()
+    if netloc.startswith("["):  # IPv6: "[addr]" or "[addr]:port"
+        addr, _, rest = netloc.partition("]")
+        host, port = addr + "]", rest.removeprefix(":")
+    else:
+        host, _, port = netloc.partition(":")
+    return f"{host}:{port or _DEFAULT_PORTS[scheme]}"
+
+
 def same_origin(headers: Mapping[str, str]) -> bool:
-    """True when ``Origin`` names the host the request was sent to (a browser on the app's own page)."""
+    """True when ``Origin`` names the host the request was sent to (a browser on the app's own page).
+
+    ``Host`` carries no scheme: the port is compared with the Origin's (written or its scheme's default).
+    """
     origin, host = headers.get("origin", ""), headers.get("host", "")
     if not origin or not host:
         return False
     parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and parts.netloc.lower() == host.lower()
+    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc or "@" in parts.netloc:
+        return False
+    return _host_port(parts.netloc, parts.scheme) == _host_port(host, parts.scheme)
 
 
 def _number(value: Any, name: str) -> float:
@@ -177,14 +198,25 @@ def answer(text: str) -> str:
 
 async def live_socket(ws: WebSocket) -> None:
     """One browser tab's live path: answer the latest value, at most :data:`MAX_RATE` times a second."""
-    global _open
-    if not same_origin(ws.headers):
-        await ws.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
+    global _open, _warned
+    try:
+        if not same_origin(ws.headers):
+            if not _warned:  # a proxy that drops Host's port would refuse every browser: say so, once
+                _warned = True
+                _log.warning(
+                    "live route: refused a socket whose Origin %r does not name its Host %r (behind a proxy, pass "
+                    "the Host header with its port); browsers fall back to a rerun per update",
+                    ws.headers.get("origin", "")[:100],
+                    ws.headers.get("host", "")[:100],
+                )
+            await ws.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
+            return
+        await ws.accept()
+        if _open >= MAX_SOCKETS:
+            await ws.close(code=1013, reason="too many live sockets: try again later")
+            return
+    except (OSError, RuntimeError):  # the client left during the handshake
         return
-    if _open >= MAX_SOCKETS:
-        await ws.close(code=1013)
-        return
-    await ws.accept()
     _open += 1
     latest: list[str] = []  # at most one waiting message: a newer one replaces it
     wake = asyncio.Event()
@@ -207,28 +239,30 @@ async def live_socket(ws: WebSocket) -> None:
             wake.set()
 
     async def reply() -> None:
-        tokens, last = float(BURST), time.monotonic()
+        ready_at = 0.0  # when this socket may be answered again
         while True:
             await wake.wait()
-            now = time.monotonic()
-            tokens = min(float(BURST), tokens + (now - last) * MAX_RATE)
-            last = now
-            if tokens < 1:
-                await asyncio.sleep((1 - tokens) / MAX_RATE)  # meanwhile newer values replace the waiting one
+            wait = ready_at - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)  # meanwhile newer values replace the waiting one
                 continue
-            tokens -= 1
             wake.clear()
             text = latest.pop() if latest else None
-            if text is not None:
-                await ws.send_text(answer(text))
+            if text is None:
+                continue
+            started = time.monotonic()
+            out = answer(text)
+            spent = time.monotonic() - started
+            # at most MAX_RATE answers a second, and at most 1 / CPU_SHARE of the process's time per socket
+            ready_at = started + max(1 / MAX_RATE, spent * CPU_SHARE)
+            await ws.send_text(out)
 
     tasks = [asyncio.create_task(receive()), asyncio.create_task(reply())]
     try:
-        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for task in pending:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:  # also when this handler itself is cancelled (the server stopping): no task outlives its socket
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        for task in done:
-            task.exception()  # a socket that closed or broke mid-send just ends: nothing else depends on it
-    finally:
+        for result in await asyncio.gather(*tasks, return_exceptions=True):
+            del result  # a socket that closed or broke mid-send just ends: nothing else depends on it
         _open -= 1

@@ -5,5 +5,5 @@
 
 export default function (component) {
   const { data, parentElement } = component;
-  drawChart(parentElement, data, data.config);
+  drawChart(parentElement.querySelector(".explorer-chart-holder"), data, data.config);
 }

@@ -51,10 +51,8 @@ CHART_CSS = (
     " border-bottom: 1px solid rgba(128,128,128,0.3); }"
     ".explorer-numbers th:first-child, .explorer-numbers td:first-child { text-align: left; }"
 )
-"""The chart and its "Show the numbers" (shared with :mod:`ui.live_panel`, which draws charts too)."""
-NUMBERS_HTML = (
-    '<details class="explorer-numbers"><summary>Show the numbers</summary><div class="tables"></div></details>'
-)
+"""The chart and its "Show the numbers" (shared with :mod:`ui.live_panel`, which draws charts too; the
+elements themselves are made by ``plotly_draw.js``)."""
 DRAW_JS = f"window.__explorerPlotlySrc = {json.dumps(PLOTLY_SRC)};\n" + (
     Path(__file__).with_name("plotly_draw.js")
 ).read_text(encoding="utf-8")
@@ -62,7 +60,7 @@ DRAW_JS = f"window.__explorerPlotlySrc = {json.dumps(PLOTLY_SRC)};\n" + (
 
 _chart = st.components.v2.component(
     "softmax_explorer.chart",
-    html=f'<div class="explorer-chart"></div>{NUMBERS_HTML}',
+    html='<div class="explorer-chart-holder"></div>',
     css=CHART_CSS,
     js=DRAW_JS + (Path(__file__).with_name("chart.js")).read_text(encoding="utf-8"),
     isolate_styles=False,  # Plotly styles its toolbar and hover labels from document.head

@@ -3,8 +3,10 @@
 // scripts; the first to run creates window.__explorerLive, the others reuse it.
 //
 // - connect(): opens `api/live` beside the app (relative to the page's base URL). If the route is
-//   missing (plain `streamlit run app.py`) or the socket drops, `ready()` is false and the control
-//   quietly falls back to a rerun per update; it tries again on a later gesture, at most every 10 s.
+//   missing (plain `streamlit run app.py`: the first socket never opens), `ready()` stays false for
+//   the page's life and the control quietly commits every value instead (a rerun each). If an open
+//   socket drops, the same fallback holds and the control tries again on a later gesture, after a
+//   pause that doubles from 1 s up to 30 s.
 // - send(msg): coalescing, one message in flight: while an answer is awaited, newer values replace
 //   each other in `pending` and only the latest is sent when the answer comes.
 // - answers go to every subscriber; panels draw them in the next animation frame.
@@ -13,8 +15,10 @@
 function makeLive() {
   const live = {
     ws: null,
-    state: "idle", // idle | connecting | open | off
+    state: "idle", // idle | connecting | open | off (dropped: retried later) | absent (never opened)
     retryAt: 0,
+    pause: 1000,
+    opened: false,
     inflightAt: 0,
     pending: null,
     listeners: new Set(),
@@ -22,20 +26,25 @@ function makeLive() {
   };
   live.ready = () => live.state === "open";
   live.connect = () => {
-    if (live.state === "open" || live.state === "connecting" || performance.now() < live.retryAt) return;
+    if (live.state === "open" || live.state === "connecting" || live.state === "absent") return;
+    if (performance.now() < live.retryAt) return;
     let ws;
     try {
       const url = new URL("api/live", document.baseURI);
       url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
       ws = new WebSocket(url.href);
     } catch (err) {
-      live.state = "off";
-      live.retryAt = performance.now() + 10000;
+      live.state = "absent";
       return;
     }
     live.ws = ws;
     live.state = "connecting";
-    ws.onopen = () => { if (live.ws === ws) live.state = "open"; };
+    ws.onopen = () => {
+      if (live.ws !== ws) return;
+      live.state = "open";
+      live.opened = true;
+      live.pause = 1000;
+    };
     ws.onmessage = (event) => {
       live.inflightAt = 0;
       let answer = null;
@@ -46,10 +55,11 @@ function makeLive() {
     const down = () => {
       if (live.ws !== ws) return;
       live.ws = null;
-      live.state = "off";
+      live.state = live.opened ? "off" : "absent"; // never opened: the route is not there, do not knock again
       live.inflightAt = 0;
       live.pending = null;
-      live.retryAt = performance.now() + 10000;
+      live.retryAt = performance.now() + live.pause;
+      live.pause = Math.min(live.pause * 2, 30000);
     };
     ws.onclose = down;
     ws.onerror = down;

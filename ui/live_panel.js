@@ -36,11 +36,8 @@ function makePart(part) {
       box.append(label, value, delta);
       el.appendChild(box);
     }
-  } else if (part.kind === "chart") {
-    el.innerHTML = '<div class="explorer-chart"></div>' +
-      '<details class="explorer-numbers"><summary>Show the numbers</summary><div class="tables"></div></details>';
   }
-  return el;
+  return el; // a chart's elements are made by drawChart
 }
 
 function fill(el, part, config) {
@@ -72,6 +69,7 @@ function draw(st, parts) {
   const shape = parts.map(partKey).join("|");
   if (shape !== st.shape) {
     st.shape = shape;
+    releaseChart(st.root);
     st.root.replaceChildren(...parts.map(makePart));
   }
   parts.forEach((part, i) => fill(st.root.children[i], part, st.config));

@@ -62,11 +62,15 @@ _panel = st.components.v2.component(
 )
 
 
+KEY_PREFIX = {"playground": "pg", "simplex": "sx", "readout": "readout"}
+"""Each panel's widget-key prefix (the page's; the readout is on several pages, one per page)."""
+
+
 def show(panel: Panel, slot: str) -> None:
     """Draw ``slot`` of ``panel``; the same slot of the live route's answers is drawn here during a drag."""
     page = panel["page"]
     _panel(
-        key=f"{page}_{slot}_panel",
+        key=f"{KEY_PREFIX[page]}_panel_{slot}",
         data={
             "page": page,
             "slot": slot,

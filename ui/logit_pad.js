@@ -55,13 +55,26 @@ function build(root, data, st) {
     range.addEventListener("input", () => {
       st.values[i] = Number(range.value);
       show(st, i, false);
-      if (!sendLive(st)) schedule(st);
+      if (!sendLive(st)) {
+        window.__explorerLive.connect(); // the route may be back (it retries with a growing pause)
+        schedule(st);
+      }
     });
     // "change" ends a gesture (pointer released, key pressed): commit, and the server updates the URL.
+    // A held key repeats "change" at every step: while it repeats the live path carries the values,
+    // and the commit waits for the key to come up.
     range.addEventListener("change", () => {
-      sendLive(st);
-      schedule(st, true, true);
+      const live = sendLive(st);
+      if (!(live && st.keyRepeat)) commit(st);
     });
+    range.addEventListener("keydown", (e) => { st.keyRepeat = e.repeat; });
+    range.addEventListener("keyup", () => {
+      if (!st.keyRepeat) return;
+      st.keyRepeat = false;
+      commit(st);
+    });
+    // A touch turned into a scroll, or focus leaving mid-gesture, may end it without "change".
+    for (const ends of ["pointerup", "pointercancel", "blur"]) range.addEventListener(ends, () => commit(st));
     exact.addEventListener("focus", () => { exact.value = String(st.values[i]); });
     exact.addEventListener("blur", () => show(st, i, false));
     exact.addEventListener("change", () => {
@@ -76,7 +89,7 @@ function build(root, data, st) {
       st.values[i] = v;
       show(st, i, true);
       sendLive(st);
-      schedule(st, true, true);
+      commit(st);
     });
     exact.addEventListener("keydown", (e) => { if (e.key === "Enter") exact.dispatchEvent(new Event("change")); });
     return { range, exact, note };
@@ -105,6 +118,14 @@ function sendLive(st) {
   st.seq += 1;
   live.send({ ...st.context, seq: st.seq, logits: st.values.slice() });
   return true;
+}
+
+// The end of a gesture: commit the values through Streamlit (a rerun), unless they are committed already.
+function commit(st) {
+  const key = JSON.stringify(st.values);
+  if (key === st.committed) return;
+  st.committed = key;
+  schedule(st, true, true);
 }
 
 function schedule(st, now = false, final = false) {
@@ -173,6 +194,7 @@ export default function (component) {
     st.inflight = null;
     st.seq = Math.max(st.seq, data.ack);
     st.liveSent = null;
+    st.committed = JSON.stringify(st.values);
     live.pending = null;
     live.floorSeq = st.seq; // answers to values sent before the server's change are dropped
     st.values.forEach((_, i) => show(st, i, false));

@@ -71,17 +71,21 @@ function themed(spec, textColor) {
 }
 
 
-// Draw `data` ({spec, alt, tables}) into `holder`, which contains a .explorer-chart element and
-// optionally a details.explorer-numbers; `config` is Plotly's config. Redraws in place.
+// A chart's elements: the plot, then "Show the numbers" (styled by ui/chart.py's CHART_CSS).
+const CHART_HTML = '<div class="explorer-chart"></div>' +
+  '<details class="explorer-numbers"><summary>Show the numbers</summary><div class="tables"></div></details>';
+
+// Draw `data` ({spec, alt, tables}) into `holder` (given CHART_HTML the first time); `config` is
+// Plotly's config. Redraws in place.
 function drawChart(holder, data, config) {
-  const parentElement = holder;
+  if (!holder.querySelector(".explorer-chart")) holder.innerHTML = CHART_HTML;
   const el = holder.querySelector(".explorer-chart");
 
   // A figure (not an img: Plotly's toolbar inside stays reachable), labelled by the alt text.
   el.setAttribute("role", "figure");
   el.setAttribute("aria-label", data.alt); // an attribute: text, never markup
   el.style.minHeight = `${data.spec.layout.height}px`; // no jump while Plotly loads
-  const numbers = parentElement.querySelector(".explorer-numbers");
+  const numbers = holder.querySelector(".explorer-numbers");
   if (numbers) {
     numbers.hidden = !data.tables || data.tables.length === 0;
     if (!numbers.__lazy) {
@@ -105,7 +109,15 @@ function drawChart(holder, data, config) {
     el.__resizeObserver.observe(el);
   }
   plotly().then((Plotly) => {
-    const spec = themed(data.spec, getComputedStyle(parentElement).color || "rgb(49, 51, 63)");
+    const spec = themed(data.spec, getComputedStyle(holder).color || "rgb(49, 51, 63)");
     Plotly.react(el, spec.data, spec.layout, config);
   }).catch((err) => { el.textContent = String(err.message); });
+}
+
+// Let go of a chart's element for good (before it leaves the page): Plotly's listeners, the observer.
+function releaseChart(holder) {
+  for (const el of holder.querySelectorAll(".explorer-chart")) {
+    if (el.__resizeObserver) el.__resizeObserver.disconnect();
+    if (window.Plotly) window.Plotly.purge(el);
+  }
 }

@@ -75,7 +75,8 @@ def body(sc: Scenario) -> None:
     THIRD.set(panel["state"]["corners"][1])
     pad, graph, facts = st.columns([1.3, 2.3, 1.2] if present.active() else [1, 2.3, 1.1], gap="large")
     with pad:
-        controls.logits(sc, live_panel.context("simplex", sc, extra))
+        # a drag keeps the corners shown now (the first run may have asked for "the most probable": -1)
+        controls.logits(sc, live_panel.context("simplex", sc, {**extra, "corners": panel["state"]["corners"]}))
         st.select_slider(
             "Learning rate of the gradient steps",
             options=LEARNING_RATES,

@@ -50,10 +50,20 @@ def panel_parts(at: AppTest) -> list[dict[str, Any]]:
             out.append(part)
 
     for element in at.get("bidi_component"):
-        if str(element.key).endswith("_panel"):
+        if "_panel_" in str(element.key):
             for part in json.loads(element.proto.json)["parts"]:
                 add(part)
     return out
+
+
+def panel_slots(at: AppTest) -> dict[str, list[dict[str, Any]]]:
+    """What each live panel on the page draws, by slot (as the browser receives it)."""
+    slots = {}
+    for element in at.get("bidi_component"):
+        if "_panel_" in str(element.key):
+            data = json.loads(element.proto.json)
+            slots[data["slot"]] = data["parts"]
+    return slots
 
 
 def panel_metrics(at: AppTest) -> list[dict[str, str]]:

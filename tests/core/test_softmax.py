@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
-from core.softmax import log_softmax, logsumexp, softmax
+from core.softmax import log_softmax, logsumexp, softmax, softmax_with_log
 
 EPS = np.finfo(np.float64).eps
 finite = st.floats(min_value=-1e3, max_value=1e3, allow_nan=False, allow_infinity=False)
@@ -144,3 +144,15 @@ def test_bad_temperature_raises(fn, t) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="temperature") as info:
         fn([1.0, 2.0], temperature=t)
     assert repr(t) in str(info.value)
+
+
+@given(
+    arrays(np.float64, array_shapes(min_dims=1, max_dims=2, min_side=1, max_side=6), elements=st.floats(-1e4, 1e4)),
+    st.sampled_from([0.05, 0.5, 1.0, 3.0, 10.0]),
+)
+def test_softmax_with_log_gives_exactly_softmax_and_log_softmax(z: np.ndarray, t: float) -> None:
+    """The descent loop and the live path take both from one pass: the same bits as the two functions."""
+    p, log_p = softmax_with_log(z, temperature=t)
+    assert np.array_equal(p, softmax(z, temperature=t))
+    assert np.array_equal(log_p, log_softmax(z, temperature=t))
+    np.testing.assert_allclose(p, sp.softmax(z / t, axis=-1), rtol=1e-12, atol=1e-300)

@@ -23,8 +23,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Dialog, Locator, Page, 
 
 from harness.server import IDLE, serve
 
-CE = '.live-panel[data-slot="main"] .lp-metric[data-key="ce"] .lp-value'
-P_TRUE = '.live-panel[data-slot="main"] .lp-metric[data-key="p_true"]'
+CE = '.live-panel .lp-metric[data-key="ce"] .lp-value'
+P_TRUE = '.live-panel .lp-metric[data-key="p_true"]'
 SX_LOSS = '.live-panel[data-slot="facts"] .lp-metric[data-key="sx_loss"] .lp-value'
 HOSTILE = "<img src onerror=__p=1>"  # a valid class name (23 characters, no comma) that sets __p if it runs
 
@@ -180,7 +180,7 @@ def test_playground_drag_is_live_and_ends_with_screen_url_and_csv_in_agreement(p
     cat = page.get_by_role("slider", name="Logit of cat")
     stream_before, live_before = len(watch.sent), len(watch.live)
 
-    seen = hold_and_drag(page, cat, '.live-panel[data-slot="main"]', '.lp-metric[data-key="ce"] .lp-value', 14)
+    seen = hold_and_drag(page, cat, '.live-panel[data-slot="side"]', '.lp-metric[data-key="ce"] .lp-value', 14)
     during = {
         "states": page.evaluate("() => window.__scriptStates"),
         "stream frames": watch.sent[stream_before:],
@@ -254,11 +254,11 @@ def bare_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_without_the_route_the_drag_still_updates_by_reruns(page: Page, bare_url: str) -> None:
     errors = watch_errors(page, expected=("api/live' failed",))  # the browser logs the refused socket
     watch = open_page(page, bare_url + "/?classes=cat,dog,rabbit&logits=2,1,0.1&target=dog", CE)
-    page.wait_for_function("() => window.__explorerLive && window.__explorerLive.state === 'off'")
+    page.wait_for_function("() => window.__explorerLive && window.__explorerLive.state === 'absent'")
     cat = page.get_by_role("slider", name="Logit of cat")
     stream_before = len(watch.sent)
 
-    seen = hold_and_drag(page, cat, '.live-panel[data-slot="main"]', '.lp-metric[data-key="ce"] .lp-value', 5)
+    seen = hold_and_drag(page, cat, '.live-panel[data-slot="side"]', '.lp-metric[data-key="ce"] .lp-value', 5)
     assert live_state(page) != "open"
     assert len(watch.sent) > stream_before  # the fallback: the values went to Streamlit, a rerun each
     assert watch.live == []
@@ -298,7 +298,7 @@ def test_a_hostile_class_name_stays_text_in_the_live_panel_and_1e4_stays_finite(
     page.wait_for_selector(IDLE)
 
     hostile = page.get_by_role("slider", name=f"Logit of {HOSTILE}")
-    seen = hold_and_drag(page, hostile, '.live-panel[data-slot="main"]', '.lp-metric[data-key="ce"] .lp-value', 6)
+    seen = hold_and_drag(page, hostile, '.live-panel[data-slot="side"]', '.lp-metric[data-key="ce"] .lp-value', 6)
     # During the drag, with the route's answers on screen: every value finite, the name only ever text.
     losses = [number(s) for s in seen]
     assert len(set(losses)) >= 6, seen
@@ -337,3 +337,27 @@ def test_on_a_phone_the_live_panel_renders_without_sideways_scrolling(browser: B
     assert width <= 390 + 1
     assert errors == []
     context.close()
+
+
+# 6. The socket drops in the middle of a drag --------------------------------------------------------
+
+
+def test_a_socket_that_drops_mid_drag_falls_back_to_reruns_and_loses_nothing(page: Page, app_url: str) -> None:
+    open_page(page, app_url + "/?classes=cat,dog,rabbit&logits=2,1,0.1&target=dog", CE)
+    page.wait_for_function("() => window.__explorerLive && window.__explorerLive.state === 'open'")
+    cat = page.get_by_role("slider", name="Logit of cat")
+    hold_and_drag(page, cat, '.live-panel[data-slot="side"]', '.lp-metric[data-key="ce"] .lp-value', 3)
+    page.evaluate("() => window.__explorerLive.ws.close()")  # as a proxy restart or a network change would
+    page.wait_for_function("() => window.__explorerLive.state === 'off'")
+    box = cat.bounding_box()
+    assert box is not None
+    shown = page.locator(CE)
+    y = box["y"] + box["height"] / 2
+    for k in range(1, 4):  # the button still held: each move is now a rerun, and the loss still follows
+        before = shown.inner_text()
+        page.mouse.move(box["x"] + box["width"] * (0.40 - 0.04 * k), y)
+        expect(shown).not_to_have_text(before)
+    final = release_and_settle(page, cat)
+    logits, target = url_example(page)
+    assert logits[0] == pytest.approx(final)
+    expect(shown).to_have_text(f"{loss_of(logits, target):.4f} nats")  # screen and URL agree after release

@@ -87,14 +87,24 @@ def random_logits(rng: random.Random, n: int = 3) -> list[float]:
     return [round(rng.uniform(-3, 3), 2) for _ in range(n)]
 
 
+def metric_items(reply: dict[str, Any]) -> list[dict[str, str]]:
+    """Every metric in the reply's panel, whatever slot or row holds it."""
+    return [
+        item
+        for parts in reply["panel"]["slots"].values()
+        for part in parts
+        for inner in part.get("parts", [part])
+        if inner["kind"] == "metrics"
+        for item in inner["items"]
+    ]
+
+
 def metrics(reply: dict[str, Any]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for parts in reply["panel"]["slots"].values():
-        for part in parts:
-            for inner in part.get("parts", [part]):
-                if inner["kind"] == "metrics":
-                    found.update({item["key"]: item["value"] for item in inner["items"]})
-    return found
+    return {item["key"]: item["value"] for item in metric_items(reply)}
+
+
+def labels(reply: dict[str, Any]) -> dict[str, str]:
+    return {item["key"]: item["label"] for item in metric_items(reply)}
 
 
 def assert_exact(reply: dict[str, Any], msg: dict[str, Any]) -> None:
@@ -107,7 +117,7 @@ def assert_exact(reply: dict[str, Any], msg: dict[str, Any]) -> None:
     assert shown["ce"] == f"{-log_p[y]:.4f} nats"
     assert shown["p_true"] == f"{math.exp(log_p[y]):.4f}"
     assert shown["top"] == msg["classes"][max(range(len(z)), key=lambda i: (z[i], -i))]
-    assert msg["classes"][y] in reply["panel"]["slots"]["main"][0]["items"][1]["label"]
+    assert msg["classes"][y] in labels(reply)["p_true"]
 
 
 # ---- the server -------------------------------------------------------------------------------------------------

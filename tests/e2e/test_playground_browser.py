@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from harness.server import IDLE
 
 # The Cross-entropy in the Playground's live panel (ui/live_panel.py), drawn on a rerun and during a drag.
-CE = '.live-panel[data-slot="main"] .lp-metric[data-key="ce"] .lp-value'
+CE = '.live-panel .lp-metric[data-key="ce"] .lp-value'
 
 
 def loss_of(logits: list[float], target: int) -> float:

@@ -196,8 +196,8 @@ def test_two_classes_on_the_simplex_are_refused_like_the_page_refuses_them() -> 
     msg = {**SCENARIOS[1], "classes": ["cat", "dog"], "logits": [1.0, 2.0], "target": 0}
     reply = _reply(msg)
     assert reply == {"seq": msg["seq"], "ok": False, "error": reply["error"]}
-    assert "3" in reply["error"]
-    with pytest.raises(ValueError, match="3"):
+    assert "at least 3 classes" in reply["error"]
+    with pytest.raises(ValueError, match="at least 3 classes"):
         _page_panel(msg)
 
 
@@ -282,6 +282,10 @@ def test_integers_beyond_float_range_get_an_error_reply_naming_them(field: str, 
         ("https://explorer.example.org", "explorer.example.org"),
         ("http://LocalHost:8501", "localhost:8501"),
         ("http://localhost:8501", "LOCALHOST:8501"),
+        ("https://explorer.example.org", "explorer.example.org:443"),  # the default port, written or not
+        ("http://explorer.example.org:80", "explorer.example.org"),
+        ("http://[::1]:8501", "[::1]:8501"),  # IPv6
+        ("http://[::1]", "[::1]:80"),
     ],
 )
 def test_same_origin_accepts_the_apps_own_page(origin: str, host: str) -> None:
@@ -302,6 +306,9 @@ def test_same_origin_accepts_the_apps_own_page(origin: str, host: str) -> None:
         ("http://127.0.0.1.evil.example:8501", "127.0.0.1:8501"),
         ("", "127.0.0.1:8501"),
         ("http://127.0.0.1:8501", ""),
+        ("https://explorer.example.org", "explorer.example.org:80"),  # https's port is 443
+        ("http://[::1]:8501", "[::1]:8502"),
+        ("http://[::2]:8501", "[::1]:8501"),
     ],
 )
 def test_same_origin_refuses_everyone_else(origin: str, host: str) -> None:
