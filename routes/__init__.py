@@ -1,13 +1,16 @@
 """The project's own routes, served beside the Streamlit app by ``st.App`` (see ``serve.py``).
 
 - ``/api/live`` (:mod:`routes.live`): the live path of a drag, a websocket
-  answered by the page's core panel function.
+  answered by the page's core panel function; ``GET /api/live/hello`` says it is there.
 """
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 
 from routes import live
 
-ROUTES: list[BaseRoute] = [WebSocketRoute(live.PATH, live.live_socket)]
+ROUTES: list[BaseRoute] = [
+    WebSocketRoute(live.PATH, live.live_socket),
+    Route(live.HELLO_PATH, live.hello, methods=["GET"]),
+]

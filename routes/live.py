@@ -38,15 +38,30 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket
 
 from core.figures.style import style_for
 from core.panels import PANELS
 from core.scenario import MAX_CLASSES, Scenario, check_class_name
 
-__all__ = ["MAX_MESSAGE", "MAX_RATE", "MAX_SOCKETS", "PATH", "answer", "live_socket", "same_origin"]
+__all__ = [
+    "HELLO_PATH",
+    "MAX_MESSAGE",
+    "MAX_RATE",
+    "MAX_SOCKETS",
+    "PATH",
+    "answer",
+    "hello",
+    "live_socket",
+    "same_origin",
+]
 
 PATH = "/api/live"
+HELLO_PATH = "/api/live/hello"
+"""A plain GET the browser asks first: JSON here; without the route, Streamlit answers with its page (HTML), and
+the browser knows the live path is absent without a failed websocket handshake in its console."""
 MAX_MESSAGE = 64 * 1024
 """Largest accepted frame, in characters (a 10-class example is under 400)."""
 MAX_RATE = 120.0
@@ -194,6 +209,11 @@ def answer(text: str) -> str:
     except Exception:  # a bug must not close the door for this socket: say so, keep serving
         _log.exception("live answer failed for a message of %d characters", len(text))
         return json.dumps({"seq": seq, "ok": False, "error": "this value could not be computed"})
+
+
+async def hello(_request: Request) -> JSONResponse:
+    """Says the live route is here (see :data:`HELLO_PATH`)."""
+    return JSONResponse({"live": 1, "path": PATH, "max_message": MAX_MESSAGE})
 
 
 async def live_socket(ws: WebSocket) -> None:

@@ -33,6 +33,8 @@ PLOTLY_SRC = f"component/{_plotly_files.name}/plotly.min.js"
 """Where ``chart.js`` loads Plotly.js from (relative to the page's base URL)."""
 CONFIG: dict[str, Any] = {
     "displaylogo": False,
+    "showSendToCloud": False,  # nothing leaves the page: no "share to Plotly's cloud" button
+    "showEditInChartStudio": False,
     "responsive": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoom2d", "pan2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},

@@ -2,8 +2,9 @@
 // logit control (which sends) and the live panels (which draw). Prepended to both components'
 // scripts; the first to run creates window.__explorerLive, the others reuse it.
 //
-// - connect(): opens `api/live` beside the app (relative to the page's base URL). If the route is
-//   missing (plain `streamlit run app.py`: the first socket never opens), `ready()` stays false for
+// - connect(): asks `api/live/hello` over HTTP, then opens `api/live` beside the app (relative to the
+//   page's base URL). If the route is missing (plain `streamlit run app.py`: the hello is
+//   Streamlit's HTML page, or the first socket never opens), `ready()` stays false for
 //   the page's life and the control quietly commits every value instead (a rerun each). If an open
 //   socket drops, the same fallback holds and the control tries again on a later gesture, after a
 //   pause that doubles from 1 s up to 30 s.
@@ -15,7 +16,7 @@
 function makeLive() {
   const live = {
     ws: null,
-    state: "idle", // idle | connecting | open | off (dropped: retried later) | absent (never opened)
+    state: "idle", // idle | asking | connecting | open | off (dropped: retried later) | absent (not there)
     retryAt: 0,
     pause: 1000,
     opened: false,
@@ -26,8 +27,18 @@ function makeLive() {
   };
   live.ready = () => live.state === "open";
   live.connect = () => {
-    if (live.state === "open" || live.state === "connecting" || live.state === "absent") return;
+    if (live.state !== "idle" && live.state !== "off") return; // open, connecting, asking or absent
     if (performance.now() < live.retryAt) return;
+    if (live.opened) { open(); return; }
+    // First ask over plain HTTP: without the route Streamlit answers with its page (HTML, not JSON), and
+    // no failed websocket handshake lands in the console.
+    live.state = "asking";
+    fetch(new URL("api/live/hello", document.baseURI).href, { cache: "no-store" })
+      .then((r) => r.json())
+      .then((hello) => { if (hello && hello.live === 1) open(); else live.state = "absent"; })
+      .catch(() => { live.state = "absent"; });
+  };
+  const open = () => {
     let ws;
     try {
       const url = new URL("api/live", document.baseURI);

@@ -31,13 +31,14 @@ CSS = (
 .lp-metrics { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .lp-metric { flex: 1 1 9rem; min-width: 0; border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.5rem;
   padding: 0.6rem 0.9rem; }
-.lp-label { font-size: 0.875rem; overflow-wrap: anywhere; }
-.lp-value { font-size: 2rem; line-height: 1.25; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
+.lp-label { font-size: 0.875rem; overflow-wrap: break-word; }
+.lp-value { font-size: 2rem; line-height: 1.25; font-variant-numeric: tabular-nums; overflow-wrap: break-word; }
 .lp-delta { display: inline-block; margin-top: 0.2rem; padding: 0.05rem 0.5rem; border-radius: 1rem;
   font-size: 0.875rem; font-weight: 600; }
 .lp-delta.good { background: rgba(0, 114, 178, 0.14); }
 .lp-delta.bad { background: rgba(213, 94, 0, 0.16); }
 .lp-html .scroll-x { overflow-x: auto; max-width: 100%; }
+.lp-html .scroll-x:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
 .lp-html ul.probs { margin: 0; padding-left: 1.2rem; }
 .lp-html .note { border-left: 4px solid #56B4E9; padding: 0.5rem 0.75rem; background: rgba(86, 180, 233, 0.12);
   border-radius: 0.25rem; }

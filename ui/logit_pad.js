@@ -115,6 +115,7 @@ function sendLive(st) {
   const key = JSON.stringify(st.values);
   if (key === st.liveSent) return true; // a key press fires "input" and then "change" with one value
   st.liveSent = key;
+  document.body.dataset.liveDrag = "1"; // parts the drag does not redraw fade until the commit (ui/theme.py)
   st.seq += 1;
   live.send({ ...st.context, seq: st.seq, logits: st.values.slice() });
   return true;
@@ -123,7 +124,10 @@ function sendLive(st) {
 // The end of a gesture: commit the values through Streamlit (a rerun), unless they are committed already.
 function commit(st) {
   const key = JSON.stringify(st.values);
-  if (key === st.committed) return;
+  if (key === st.committed) {
+    delete document.body.dataset.liveDrag; // back where it started: nothing to redraw
+    return;
+  }
   st.committed = key;
   schedule(st, true, true);
 }
@@ -201,6 +205,9 @@ export default function (component) {
   } else if (st.inflight !== null && data.ack >= st.inflight) {
     st.inflight = null; // answered: send what piled up meanwhile, if anything
     if (st.pending) arm(st);
+  }
+  if (!st.pending && st.inflight === null && JSON.stringify(data.logits) === st.committed) {
+    delete document.body.dataset.liveDrag; // the commit's rerun has drawn the whole page
   }
   root.dataset.ack = String(data.ack);
   root.dataset.live = live.ready() ? "on" : "off";

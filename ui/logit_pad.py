@@ -49,11 +49,13 @@ _CSS = """
 .row { display: grid; grid-template-columns: 1fr; gap: 0.15rem; }
 .name { font-size: 1rem; color: var(--st-text-color, #31333f); }
 .row.true .name { font-weight: 700; }
-.controls { display: grid; grid-template-columns: 1fr 7.5rem; gap: 0.9rem; align-items: center; }
-input[type=range] { width: 100%; height: 1.9rem; accent-color: var(--st-primary-color, #0072B2); margin: 0; }
+.controls { display: flex; flex-wrap: wrap; gap: 0.4rem 0.9rem; align-items: center; }
+/* the slider never shrinks below 8rem: in a narrow column the exact box goes under it instead */
+input[type=range] { flex: 1 1 8rem; min-width: 8rem; height: 1.9rem; accent-color: var(--st-primary-color, #0072B2);
+  margin: 0; }
 .row.true input[type=range] { accent-color: #B36B00; }
 input[type=number] {
-  font: inherit; font-size: 1.05rem; width: 100%; box-sizing: border-box; padding: 0.35rem 0.5rem;
+  font: inherit; font-size: 1.05rem; flex: 1 0 5rem; max-width: 7.5rem; box-sizing: border-box; padding: 0.35rem 0.5rem;
   border: 1px solid var(--st-border-color, #d5d6d8); border-radius: 0.5rem;
   background: var(--st-secondary-background-color, #f0f2f6); color: var(--st-text-color, #31333f);
 }

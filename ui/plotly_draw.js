@@ -50,8 +50,10 @@ function renderTables(box, tables) {
 }
 
 // Light or dark theme: chart text takes the page's text colour, and on a dark page the
-// black lines and outlines of the specs (and Plotly's default #444) become that colour too.
+// black lines and outlines of the specs (and Plotly's default #444) become that colour too, and
+// the white boxes behind labels (annotations) become dark, so their now light text stays readable.
 const DARK_ONLY = new Set(["#000000", "#444444", "#444"]);
+const LIGHT_BOXES = new Set(["rgba(255,255,255,0.85)"]); // not #ffffff: the true class's hatch stays white
 
 function themed(spec, textColor) {
   const rgb = (textColor.match(/\d+(\.\d+)?/g) || ["0", "0", "0"]).slice(0, 3).map(Number);
@@ -63,7 +65,10 @@ function themed(spec, textColor) {
       for (const [k, v] of Object.entries(value)) out[k] = swap(v);
       return out;
     }
-    return dark && typeof value === "string" && DARK_ONLY.has(value.toLowerCase()) ? textColor : value;
+    if (!dark || typeof value !== "string") return value;
+    const v = value.toLowerCase().replace(/\s+/g, "");
+    if (DARK_ONLY.has(v)) return textColor;
+    return LIGHT_BOXES.has(v) ? "rgba(14,17,23,0.85)" : value;
   };
   const layout = swap(spec.layout);
   layout.font = { ...(layout.font || {}), color: textColor };

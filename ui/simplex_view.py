@@ -73,34 +73,39 @@ def body(sc: Scenario) -> None:
     panel = simplex_panel(sc, extra, style())
     SECOND.set(panel["state"]["corners"][0])
     THIRD.set(panel["state"]["corners"][1])
-    pad, graph, facts = st.columns([1.3, 2.3, 1.2] if present.active() else [1, 2.3, 1.1], gap="large")
-    with pad:
+    # Under the logits, what a drag moves first (the loss, p): on a phone, where the columns stack, it stays
+    # next to the finger; the triangle, its own settings under it, then the words.
+    columns = st.columns([1.4, 2.6] if present.active() else [1.3, 2.3, 1.0], gap="large")
+    with columns[0]:
         # a drag keeps the corners shown now (the first run may have asked for "the most probable": -1)
         controls.logits(sc, live_panel.context("simplex", sc, {**extra, "corners": panel["state"]["corners"]}))
-        st.select_slider(
+        st.caption(md_escape(temperature_rule(sc.temperature) + " The point and the gradient steps use it."))
+        live_panel.show(panel, "facts")
+    with columns[1]:
+        live_panel.show(panel, "graph")
+        rate, steps = st.columns(2)
+        rate.select_slider(
             "Learning rate of the gradient steps",
             options=LEARNING_RATES,
             key=LR.name,
             help="The black path's step size.",
         )
-        st.slider("Gradient steps drawn", 1, 100, key=STEPS.name)
+        steps.slider("Gradient steps drawn", 1, 100, key=STEPS.name)
         if sc.n_classes > 3:
             others = [i for i in range(sc.n_classes) if i != sc.target]
-            for key, label in ((SECOND, "Second corner"), (THIRD, "Third corner")):
-                st.selectbox(
+            for column, (key, label) in zip(
+                st.columns(2), ((SECOND, "Second corner"), (THIRD, "Third corner")), strict=True
+            ):
+                column.selectbox(
                     label,
                     options=others,
                     format_func=lambda i: sc.classes[i],  # options are plain text (not markdown)
                     key=key.name,
                     help="The true class is always the top corner.",
                 )
-    with graph:
-        live_panel.show(panel, "graph")
-    with facts:
-        st.caption(md_escape(temperature_rule(sc.temperature) + " The point and the gradient steps use it."))
-        live_panel.show(panel, "facts")
-        if present.active():  # fewer words on a projector
-            return
+    if present.active():  # fewer words on a projector
+        return
+    with columns[2]:
         st.markdown(
             "**Reading the triangle.** Each corner is a certain prediction; the centre is uniform. "
             f"The shaded bands are lines of equal loss: cross-entropy only looks at p({md_escape(sc.target_name)}), "

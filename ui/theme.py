@@ -24,6 +24,13 @@ a:focus-visible, summary:focus-visible, [role="tab"]:focus-visible {
   outline: 3px solid $focus !important; outline-offset: 2px; }
 /* "Copy link" (ui/share.py) sits in the top bar, beside Streamlit's menu, on every page. */
 .st-key-copy_link { position: fixed; top: 0.55rem; right: 3.75rem; z-index: 999991; width: auto !important; }
+/* While a drag goes over the live path (ui/logit_pad.js marks the body), what the drag does not redraw
+   (the tabs of the deep-dive pages, the Learning page's step view) fades until the commit redraws it,
+   so two sets of numbers never stand side by side as if both were current. */
+[data-testid="stTabPanel"] { transition: opacity 0.15s; }
+body[data-live-drag] [data-testid="stTabPanel"]:not(:has(.live-panel)),
+body[data-live-drag] [data-testid="stTabPanel"] > [data-testid="stVerticalBlock"] > [data-testid="stLayoutWrapper"]
+  > [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:not(:has(.live-panel)) { opacity: 0.35; }
 /* The worked example (core/panels/playground.py builds it as plain HTML). */
 .explain { margin: 0.25rem 0 0.5rem; line-height: 1.5; }
 table.steps { border-collapse: collapse; font-size: 1.05rem; font-variant-numeric: tabular-nums; }

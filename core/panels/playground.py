@@ -97,7 +97,9 @@ def steps_html(sc: Scenario, ev: Evaluation) -> str:
     head = "".join(f"<th>{h}</th>" for h in header)
     return (
         '<p class="explain"><b>Step by step</b></p>'
-        f'<div class="scroll-x"><table class="steps"><thead><tr>{head}</tr></thead>'
+        # a table wider than a phone scrolls in its box, which takes keyboard focus to scroll without a mouse
+        '<div class="scroll-x" tabindex="0" role="region" aria-label="Step by step, as a table">'
+        f'<table class="steps"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 

@@ -45,6 +45,10 @@ def _corners(extra: Mapping[str, Any]) -> tuple[int, int]:
     return out[0], out[1]
 
 
+def _classes(n: int) -> str:
+    return "class" if n == 1 else "classes"
+
+
 def simplex_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) -> Panel:
     """The triangle and its facts for ``sc``, with the page's learning rate, steps and corners."""
     unknown = set(extra) - {"lr", "steps", "corners"}
@@ -81,7 +85,8 @@ def simplex_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) ->
         facts.append(
             html_block(
                 "sx_hidden",
-                f'<div class="note" role="note"><b>{len(numbers.hidden)} more classes</b> ({rest}) hold '
+                f'<div class="note" role="note"><b>{len(numbers.hidden)} more {_classes(len(numbers.hidden))}</b> '
+                f"({rest}) {'holds' if len(numbers.hidden) == 1 else 'hold'} "
                 f"{fmt(numbers.rest_percent, 2)}% of the probability. The triangle shows the three chosen classes' "
                 "probabilities rescaled to sum to 1, which is exactly softmax over their three logits. "
                 f"The full cross-entropy is {fmt(numbers.loss_full)} {esc(sc.unit)}: the loss on the triangle "

@@ -65,7 +65,7 @@ def test_simplex_by_deep_link_draws_the_triangle_contours_and_both_paths(page: P
     page.goto(app_url + "/simplex?classes=cat,dog,rabbit,fox&logits=2,1,0.1,0.5&target=dog")
     page.wait_for_selector(IDLE)
     expect(page.get_by_role("heading", name="The probability simplex")).to_be_visible()
-    expect(page.locator('.live-panel[data-slot="facts"] [role="note"]:has-text("more classes")')).to_be_visible()
+    expect(page.locator('.live-panel[data-slot="facts"] [role="note"]:has-text("1 more class (")')).to_be_visible()
     page.wait_for_selector(".js-plotly-plot .ternary")
     traces = page.evaluate(
         "() => document.querySelector('.js-plotly-plot .ternary').closest('.js-plotly-plot').data"

@@ -150,6 +150,13 @@ def healthy(live: Live) -> bool:
         return bool(r.status == 200)
 
 
+def test_hello_says_the_route_is_here(live: Live) -> None:
+    """The browser asks this before opening a socket (plain Streamlit answers the same path with HTML)."""
+    with urllib.request.urlopen(live.url + "/api/live/hello", timeout=10) as r:
+        assert r.headers["content-type"].startswith("application/json")
+        assert json.loads(r.read())["live"] == 1
+
+
 @asynccontextmanager
 async def connect(
     live: Live, origin: str | None = "", compression: str | None = None

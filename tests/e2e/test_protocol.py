@@ -7,6 +7,7 @@ reruns the Playground and gets the right Cross-entropy back.
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import os
 import urllib.request
@@ -35,6 +36,16 @@ def _rerun(query: str) -> bytes:
     return msg.SerializeToString()
 
 
+def _live_panel_ce(data: str) -> str:
+    """The Cross-entropy a live panel's data shows ("" if the component is not a panel holding it)."""
+    try:
+        parts = json.loads(data).get("parts", [])
+    except (ValueError, AttributeError):
+        return ""
+    items = [item for part in parts if part.get("kind") == "metrics" for item in part["items"]]
+    return next((item["value"] for item in items if item["key"] == "ce"), "")
+
+
 async def _run_page(ws: websockets.ClientConnection) -> str:
     """Rerun the Playground on this connection; the Cross-entropy metric it shows."""
     await ws.send(_rerun("classes=cat,dog,rabbit&logits=2,1,0.1&target=dog"))
@@ -44,8 +55,8 @@ async def _run_page(ws: websockets.ClientConnection) -> str:
         fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 30))
         kind = fwd.WhichOneof("type")
         element = fwd.delta.new_element if kind == "delta" else None
-        if element is not None and element.WhichOneof("type") == "metric" and element.metric.label == "Cross-entropy":
-            value = element.metric.body
+        if element is not None and element.WhichOneof("type") == "bidi_component":
+            value = _live_panel_ce(element.bidi_component.json) or value
         if kind == "delta" and fwd.delta.new_element.WhichOneof("type") == "exception":
             return "exception"
         if kind == "script_finished":
