@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Page, sync_playwright
 
-from bench.common import pct, table
+from bench.common import drag_cat, pct, table
 from harness.browser import LAUNCH_ARGS, find_chromium
 from harness.server import IDLE, serve
 
@@ -29,12 +29,7 @@ PROBE = """
   // Cheap on purpose: it runs on every DOM mutation, so it must not force a layout
   // (textContent, not innerText) nor search the whole page each time.
   let el = null;
-  const find = () => {
-    for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
-      if (m.textContent.startsWith('Cross-entropy')) return m.querySelector('[data-testid="stMetricValue"]');
-    }
-    return null;
-  };
+  const find = () => document.querySelector('.lp-metric[data-key="ce"] .lp-value');
   const value = () => {
     if (!el || !el.isConnected) el = find();
     return el ? el.textContent : null;
@@ -78,26 +73,10 @@ def _key_presses(page: Page) -> list[float]:
 
 def _drag(page: Page) -> tuple[int, float, int]:
     """Drag the cat slider back and forth for DRAG_SECONDS; count loss updates while held."""
-    cat = page.get_by_role("slider", name="Logit of cat")
-    box = cat.bounding_box()
-    assert box is not None
-    y = box["y"] + box["height"] / 2
-    left, width = box["x"] + box["width"] * 0.3, box["width"] * 0.4
-    page.mouse.move(left, y)
-    page.mouse.down()
-    page.evaluate("() => { window.__changes = []; }")
-    t_start = time.perf_counter()
-    moves = 0
-    while time.perf_counter() - t_start < DRAG_SECONDS:
-        phase = (moves % 60) / 30  # 0..2: right then back left, about once a second
-        frac = phase if phase <= 1 else 2 - phase
-        page.mouse.move(left + frac * width, y)
-        moves += 1
-    held = time.perf_counter() - t_start
-    during = page.evaluate("() => window.__changes.length")
+    result = drag_cat(page, DRAG_SECONDS)
     page.mouse.up()
     page.wait_for_selector(IDLE)
-    return int(during), held, moves
+    return result
 
 
 def run() -> str:

@@ -49,7 +49,7 @@ REPLICAS = 2
 def record(url: str) -> tuple[bytes, bytes]:
     """The page-load BackMsg and the logit-change BackMsg a real browser sends."""
     with recording(url) as (page, frames):
-        page.wait_for_selector('[data-testid="stMetricValue"]')
+        page.wait_for_selector(".lp-metric .lp-value")
         loaded = len(frames)
         slider = page.get_by_role("slider", name="Logit of cat")
         slider.focus()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -123,3 +124,27 @@ def recording(url: str) -> Iterator[tuple[Any, list[bytes]]]:
             yield page, frames
         finally:
             browser.close()
+
+
+def drag_cat(page: Any, seconds: float) -> tuple[int, float, int]:
+    """Hold the cat slider and move back and forth across it (about once a second) for ``seconds``.
+
+    Counts the Cross-entropy changes the page's probe records in ``window.__changes`` while the button is
+    held; returns (changes seen, seconds held, pointer moves). The caller releases (``page.mouse.up()``).
+    """
+    box = page.get_by_role("slider", name="Logit of cat").bounding_box()
+    assert box is not None
+    y = box["y"] + box["height"] / 2
+    left, width = box["x"] + box["width"] * 0.3, box["width"] * 0.4
+    page.mouse.move(left, y)
+    page.mouse.down()
+    page.evaluate("() => { window.__changes = []; }")
+    t_start = time.perf_counter()
+    moves = 0
+    while time.perf_counter() - t_start < seconds:
+        phase = (moves % 60) / 30  # 0..2: right then back left
+        frac = phase if phase <= 1 else 2 - phase
+        page.mouse.move(left + frac * width, y)
+        moves += 1
+    held = time.perf_counter() - t_start
+    return int(page.evaluate("() => window.__changes.length")), held, moves

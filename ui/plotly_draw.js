@@ -114,9 +114,31 @@ function drawChart(holder, data, config) {
     el.__resizeObserver.observe(el);
   }
   plotly().then((Plotly) => {
-    const spec = themed(data.spec, getComputedStyle(holder).color || "rgb(49, 51, 63)");
+    const color = getComputedStyle(holder).color || "rgb(49, 51, 63)";
+    const drawn = JSON.stringify([data.spec, color]);
+    if (el.__drawn === drawn && el._fullLayout) return; // the same chart (a commit after a drag): nothing to do
+    el.__drawn = drawn;
+    const spec = themed(data.spec, color);
+    keepUnchangedArrays(spec.data, el.__data);
+    el.__data = spec.data;
     Plotly.react(el, spec.data, spec.layout, config);
   }).catch((err) => { el.textContent = String(err.message); });
+}
+
+// Plotly.react compares data arrays by identity: an array equal to the one drawn last time is given back
+// as that same object, so an unchanged trace (the loss curve's 140 points during a drag) is not recomputed.
+function keepUnchangedArrays(data, previous) {
+  if (!previous) return;
+  data.forEach((trace, i) => {
+    const before = previous[i];
+    if (!before || before.type !== trace.type) return;
+    for (const [k, v] of Object.entries(trace)) {
+      const old = before[k];
+      if (Array.isArray(v) && Array.isArray(old) && v.length === old.length && v.every((x, j) => x === old[j])) {
+        trace[k] = old;
+      }
+    }
+  });
 }
 
 // Let go of a chart's element for good (before it leaves the page): Plotly's listeners, the observer.
