@@ -40,9 +40,11 @@ function makePart(part) {
   return el; // a chart's elements are made by drawChart
 }
 
-function fill(el, part, config) {
+// Fill `el` with `part`; charts are not drawn here but pushed onto `charts`, so that every panel's
+// numbers and text are in place before the first (slower) chart is drawn.
+function fill(el, part, config, charts) {
   if (part.kind === "row") {
-    part.parts.forEach((child, i) => fill(el.children[i], child, config));
+    part.parts.forEach((child, i) => fill(el.children[i], child, config, charts));
   } else if (part.kind === "metrics") {
     part.items.forEach((m, i) => {
       const box = el.children[i];
@@ -56,7 +58,7 @@ function fill(el, part, config) {
       box.setAttribute("aria-label", `${m.label}: ${m.value}${m.delta ? ` (${m.delta})` : ""}`);
     });
   } else if (part.kind === "chart") {
-    drawChart(el, part, config);
+    charts.push(() => drawChart(el, part, config));
   } else if (part.kind === "html") {
     if (el.__html !== part.html) {
       el.__html = part.html;
@@ -65,24 +67,29 @@ function fill(el, part, config) {
   }
 }
 
-function draw(st, parts) {
+function draw(st, parts, charts) {
   const shape = parts.map(partKey).join("|");
   if (shape !== st.shape) {
     st.shape = shape;
     releaseChart(st.root);
     st.root.replaceChildren(...parts.map(makePart));
   }
-  parts.forEach((part, i) => fill(st.root.children[i], part, st.config));
+  parts.forEach((part, i) => fill(st.root.children[i], part, st.config, charts));
 }
 
+// One animation frame for every panel of the page: the latest parts of each, text first, then charts.
 function later(st, parts) {
-  st.next = parts;
-  if (st.frame) return;
-  st.frame = requestAnimationFrame(() => {
-    st.frame = 0;
-    const next = st.next;
-    st.next = null;
-    if (next) draw(st, next);
+  const live = window.__explorerLive;
+  live.waiting = live.waiting || new Map();
+  live.waiting.set(st, parts);
+  if (live.frame) return;
+  live.frame = requestAnimationFrame(() => {
+    live.frame = 0;
+    const charts = [];
+    const waiting = [...live.waiting];
+    live.waiting.clear();
+    for (const [panel, next] of waiting) draw(panel, next, charts);
+    for (const drawOne of charts) drawOne();
   });
 }
 
@@ -92,7 +99,7 @@ export default function (component) {
   const live = window.__explorerLive;
   let st = panels.get(root);
   if (!st) {
-    st = { root, shape: "", next: null, frame: 0, epoch: null, drawnSeq: -1, config: data.config };
+    st = { root, shape: "", epoch: null, drawnSeq: -1, config: data.config };
     panels.set(root, st);
     st.unsubscribe = live.subscribe((answer) => {
       if (!root.isConnected) { st.unsubscribe(); return; }
