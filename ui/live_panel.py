@@ -29,7 +29,7 @@ CSS = (
 .live-panel { display: flex; flex-direction: column; gap: 0.75rem; }
 .lp-row { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 17rem), 1fr)); gap: 1rem; }
 .lp-metrics { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-.lp-metric { flex: 1 1 8rem; min-width: 0; border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.5rem;
+.lp-metric { flex: 1 1 10rem; min-width: 0; border: 1px solid rgba(128, 128, 128, 0.35); border-radius: 0.5rem;
   padding: 0.6rem 0.9rem; }
 .lp-label { font-size: 0.875rem; overflow-wrap: break-word; }
 .lp-value { font-size: 2rem; line-height: 1.25; font-variant-numeric: tabular-nums; overflow-wrap: break-word; }
