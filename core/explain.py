@@ -97,6 +97,9 @@ class Evaluation:
     """d(loss)/d(logit) = (p - y) / T"""
     target: int
     predicted: int
+    """the top pick (the first class with the largest logit)"""
+    top: tuple[int, ...]
+    """every class with the largest logit: more than one is a tie, not one pick"""
     temperature: float
     prob_total: float
     """sum of probs (1 up to rounding)"""
@@ -144,6 +147,7 @@ def evaluate(scenario: Scenario) -> Evaluation:
         grad=grad,
         target=scenario.target,
         predicted=int(np.argmax(z)),
+        top=tuple(int(i) for i in np.flatnonzero(z == z.max())),
         temperature=t,
         prob_total=float(probs.sum()),
         unit=unit,

@@ -20,7 +20,7 @@ from core.panels.parts import Panel, chart, esc, html_block, metric, metrics, pa
 from core.scenario import Scenario
 from core.text import fmt
 
-__all__ = ["formulas_html", "gradient_html", "playground_panel", "steps_html"]
+__all__ = ["formulas_html", "gradient_html", "playground_panel", "steps_html", "top_pick"]
 
 
 def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) -> Panel:
@@ -28,7 +28,6 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
     if extra:
         raise ValueError(f"the Playground takes no page settings, got {sorted(extra)[:5]}")
     ev = evaluate(sc)
-    right = ev.predicted == sc.target
     headline = metrics(
         metric(
             "ce",
@@ -38,13 +37,7 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
             f"({sc.target_name}).",
         ),
         metric("p_true", f"p(true class) = p({sc.target_name})", fmt(ev.p_true)),
-        metric(
-            "top",
-            "Model's top pick",
-            sc.classes[ev.predicted],
-            delta="✓ right" if right else "✗ wrong",
-            tone="good" if right else "bad",
-        ),
+        top_pick(sc, ev),
     )
     return panel(
         "playground",
@@ -63,6 +56,29 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
                 html_block("pg_formulas", formulas_html(sc, ev)),
             ],
         },
+    )
+
+
+def top_pick(sc: Scenario, ev: Evaluation) -> dict[str, str]:
+    """The class with the largest logit, right or wrong; several sharing it are a tie, named as one."""
+    if len(ev.top) == 1:
+        right = ev.predicted == sc.target
+        return metric(
+            "top",
+            "Model's top pick",
+            sc.classes[ev.predicted],
+            delta="✓ right" if right else "✗ wrong",
+            tone="good" if right else "bad",
+        )
+    names = ", ".join(sc.classes[i] for i in ev.top)
+    shared = sc.target in ev.top
+    return metric(
+        "top",
+        f"Model's top pick: a tie of {len(ev.top)}",
+        names,
+        delta="= a tie, the true class among them" if shared else "✗ wrong: a tie without the true class",
+        tone="" if shared else "bad",
+        help="These classes share the largest logit, so the same top probability: no single pick.",
     )
 
 

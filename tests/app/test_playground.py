@@ -338,3 +338,19 @@ def test_the_palette_lives_in_core_and_the_page_uses_it() -> None:
     assert STYLE is CORE_STYLE  # one palette, one place
     assert style() is CORE_STYLE  # outside presentation mode
     assert CORE_STYLE.other in CSS  # the focus ring and the true-class row take the same palette
+
+
+@pytest.mark.parametrize(
+    ("query", "value", "delta"),
+    [
+        ({"logits": "0,0,0"}, "cat, dog, rabbit", "= a tie, the true class among them"),  # "Unsure (all equal)"
+        ({"logits": "1e4,1e4,1"}, "cat, dog", "= a tie, the true class among them"),
+        ({"logits": "3,1,3"}, "cat, rabbit", "✗ wrong: a tie without the true class"),
+        ({"logits": "1,3,0"}, "dog", "✓ right"),
+        ({"logits": "3,1,0"}, "cat", "✗ wrong"),
+    ],
+)
+def test_a_tie_for_the_top_is_named_as_a_tie_not_a_wrong_pick(query: dict[str, str], value: str, delta: str) -> None:
+    top = panel_metric(open_app({**query, "target": "dog"}), "top")
+    assert (top["value"], top["delta"]) == (value, delta)
+    assert ("tie" in top["label"]) == ("," in value)

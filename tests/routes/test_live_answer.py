@@ -175,8 +175,8 @@ def test_answer_is_the_pages_panel_with_the_right_numbers(msg: dict[str, Any]) -
     assert shown["ce"] == f"{fmt(_in_unit(-log_p[y], unit))} {unit}"
     if msg["page"] == "playground":
         assert shown["p_true"] == fmt(float(np.exp(log_p[y])))
-        top = max(range(z.size), key=lambda i: (z[i], -i))  # argmax, the first of equals
-        assert shown["top"] == names[top]
+        tied = [i for i in range(z.size) if z[i] == z.max()]  # every class with the largest logit: a tie if several
+        assert shown["top"] == ", ".join(names[i] for i in tied)
     else:
         cells = re.findall(r"</th><td>(.*?)</td>", _html(panel, "readout_probs"))
         assert cells == [fmt(float(np.exp(lp))) for lp in log_p]
