@@ -102,6 +102,18 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def stream_frames(page: Any) -> list[bytes]:
+    """The list the frames ``page`` sends on Streamlit's websocket are appended to (not the live route's)."""
+    frames: list[bytes] = []
+
+    def watch(ws: Any) -> None:
+        if ws.url.endswith("/_stcore/stream"):
+            ws.on("framesent", lambda f: frames.append(f if isinstance(f, bytes) else f.encode()))
+
+    page.on("websocket", watch)
+    return frames
+
+
 @contextmanager
 def recording(url: str) -> Iterator[tuple[Any, list[bytes]]]:
     """A Chromium page on ``url`` and the list its websocket's sent frames are appended to."""
@@ -110,14 +122,10 @@ def recording(url: str) -> Iterator[tuple[Any, list[bytes]]]:
     from harness.browser import LAUNCH_ARGS, find_chromium
     from harness.server import IDLE
 
-    frames: list[bytes] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=find_chromium(), args=LAUNCH_ARGS)
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.on(
-            "websocket",
-            lambda ws: ws.on("framesent", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())),
-        )
+        frames = stream_frames(page)
         page.goto(url)
         page.wait_for_selector(IDLE)
         try:

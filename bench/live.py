@@ -50,7 +50,7 @@ from websockets.typing import Subprotocol
 
 from bench.browser import DRAG_SECONDS, PRESSES, PROBE
 from bench.classroom import TIMEOUT, _kind, _until_finished
-from bench.common import cpu_seconds, drag_cat, pct, rss_mb, table
+from bench.common import cpu_seconds, drag_cat, pct, rss_mb, stream_frames, table
 from harness.browser import LAUNCH_ARGS, find_chromium
 from harness.server import IDLE, run_async, serve, serve_replicated
 
@@ -217,12 +217,8 @@ def _measure_page(browser: Any, name: str, url: str, charts: int, app: bool) -> 
 # ---- recorded Streamlit frames -----------------------------------------------------------------------
 def record(browser: Any, url: str) -> tuple[bytes, bytes]:
     """The page-load BackMsg and the key-press commit BackMsg (a pad update) a real browser sends."""
-    frames: list[bytes] = []
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
-    page.on(
-        "websocket",
-        lambda ws: ws.on("framesent", lambda f: frames.append(f if isinstance(f, bytes) else f.encode())),
-    )
+    frames = stream_frames(page)
     page.goto(url)
     page.wait_for_selector(IDLE)
     page.wait_for_selector(CE)
@@ -233,9 +229,8 @@ def record(browser: Any, url: str) -> tuple[bytes, bytes]:
     _app_settle(page, ack)
     page.wait_for_timeout(300)  # let a trailing message (if any) go out before closing
     page.close()
-    streamlit = [f for f in frames if not f.startswith(b"{")]  # the live socket's frames are JSON text
-    first = next(f for f in streamlit[:loaded] if _kind(f) == "rerun_script")
-    change = next(f for f in streamlit[loaded:] if _kind(f) == "rerun_script" and _pad_state(f) is not None)
+    first = next(f for f in frames[:loaded] if _kind(f) == "rerun_script")
+    change = next(f for f in frames[loaded:] if _kind(f) == "rerun_script" and _pad_state(f) is not None)
     return first, change
 
 

@@ -24,6 +24,8 @@ function makeLive() {
     pending: null,
     listeners: new Set(),
     floorSeq: -1,
+    waiting: new Map(), // panel -> the parts it draws in the next animation frame (live_panel.js)
+    frame: 0,
   };
   live.ready = () => live.state === "open";
   live.connect = () => {

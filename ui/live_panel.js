@@ -80,7 +80,6 @@ function draw(st, parts, charts) {
 // One animation frame for every panel of the page: the latest parts of each, text first, then charts.
 function later(st, parts) {
   const live = window.__explorerLive;
-  live.waiting = live.waiting || new Map();
   live.waiting.set(st, parts);
   if (live.frame) return;
   live.frame = requestAnimationFrame(() => {

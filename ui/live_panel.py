@@ -46,7 +46,7 @@ table.readout { border-collapse: collapse; width: 100%; font-variant-numeric: ta
 table.readout caption { text-align: left; font-size: 0.875rem; padding-bottom: 0.25rem; }
 table.readout th, table.readout td { padding: 0.15rem 0.4rem; text-align: left; font-weight: 400; white-space: nowrap; }
 table.readout thead th { font-size: 0.8rem; font-weight: 600; }
-table.readout td.bar { width: 45%; }
+table.readout td.bar { width: 45%; min-width: 3rem; }
 table.readout td.bar span { display: block; height: 0.9rem; min-width: 1px; background: #0072B2; }
 table.readout tr.true td.bar span { background: repeating-linear-gradient(45deg, #E69F00 0 5px, #9a5f00 5px 8px); }
 """

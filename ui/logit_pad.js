@@ -210,6 +210,4 @@ export default function (component) {
     delete document.body.dataset.liveDrag; // the commit's rerun has drawn the whole page
   }
   root.dataset.ack = String(data.ack);
-  root.dataset.live = live.ready() ? "on" : "off";
-
 }

@@ -81,18 +81,17 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
     return Chart({"data": [trace], "layout": layout}, alt, (class_table(GRAD_TITLE, classes, g, target, "∂L/∂z"),))
 
 
-@functools.lru_cache(maxsize=4)
-def _curve_xy(unit: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """The loss curve's points (the same for every example, so built once per unit; 6 decimals keep a
-    live answer small)."""
-    curve = loss_curve_points(1.0, 0.0, unit)
-    return tuple(curve.p.tolist()), tuple(round(y, 6) for y in curve.loss.tolist())
+def _curve_title(unit: str) -> str:
+    return f"Loss = −{'log₂' if unit == 'bits' else 'ln'} p(true)"
 
 
 @functools.lru_cache(maxsize=4)
-def _curve_table(title: str, unit: str) -> Table:
+def _curve_line(unit: str) -> tuple[tuple[float, ...], tuple[float, ...], Table]:
+    """The loss curve's points and their table: the same for every example, so built once per unit
+    (6 decimals keep a live answer small)."""
     curve = loss_curve_points(1.0, 0.0, unit)
-    return curve_table(title, "p(true class)", f"loss ({unit})", curve.p, curve.loss)
+    table = curve_table(_curve_title(unit), "p(true class)", f"loss ({unit})", curve.p, curve.loss)
+    return tuple(curve.p.tolist()), tuple(round(y, 6) for y in curve.loss.tolist()), table
 
 
 def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
@@ -105,8 +104,8 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
         {
             "type": "scatter",
             "mode": "lines",
-            "x": _curve_xy(unit)[0],
-            "y": _curve_xy(unit)[1],
+            "x": _curve_line(unit)[0],
+            "y": _curve_line(unit)[1],
             "line": {"color": style.curve, "width": style.line_width},
             "hovertemplate": f"p = %{{x:.4f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
         }
@@ -155,7 +154,7 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
             }
         )
     symbol = "log₂" if unit == "bits" else "ln"
-    title = f"Loss = −{symbol} p(true)"
+    title = _curve_title(unit)
     layout = base_layout(
         style,
         "loss_curve",
@@ -169,7 +168,7 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
         f"infinite at p = 0, zero at p = 1. Now p({true_class}) = {fmt(p_true)}, loss = {fmt(loss)} {unit}."
     )
     tables = (
-        _curve_table(title, unit),
+        _curve_line(unit)[2],
         Table("Now", (f"p({true_class})", f"loss ({unit})"), ((fmt(p_true), fmt(loss)),)),
     )
     return Chart({"data": data, "layout": layout}, alt, tables)
