@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8501
 
-.PHONY: run dev test test-fast lint browser bench screenshot clean
+.PHONY: run dev test test-fast lint browser bench screenshot screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ bench: $(VENV)/.dev browser  ## print the benchmark tables (about 15 minutes)
 
 screenshot: $(VENV)/.dev browser  ## re-render docs/playground.png (starts its own server)
 	$(PY) docs/screenshot.py "" docs/playground.png
+
+screenshots: $(VENV)/.dev browser  ## every page and tab at desktop, phone, projector and dark, into screenshots/ (about 4 minutes)
+	$(PY) -m harness.shots screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -6,17 +6,22 @@ import math
 
 from core.query import format_number
 
-__all__ = ["fmt", "temperature_rule"]
+__all__ = ["fmt", "fmt_prob", "temperature_rule"]
 
 
 def fmt(x: float, digits: int = 4) -> str:
     """A number as people read it: ``0.2419``, ``1.2e-07``, ``∞``; never ``nan``.
 
-    Fixed ``digits`` decimals for ordinary sizes, scientific notation for tiny or
-    huge ones, a true minus sign, and words or symbols instead of ``nan``/``inf``.
+    ``digits`` decimals for ordinary sizes; a small number that would round to
+    fewer than two significant digits gets the decimals it needs (down to 0.001,
+    ``0.0041`` at ``digits=3``, ``−0.50`` at ``digits=1``); tinier or huge ones are
+    written in scientific notation. A true minus sign, and words or symbols
+    instead of ``nan``/``inf``. The one number formatter of the app.
 
     >>> fmt(1.6094379124341003), fmt(-0.5), fmt(1.2e-7), fmt(float("inf"))
     ('1.6094', '−0.5000', '1.20e−07', '∞')
+    >>> fmt(-0.5, 1), fmt(0.0041, 3), fmt(4.1e-4, 3), fmt(2.5, 1)
+    ('−0.50', '0.0041', '4.1e−04', '2.5')
     """
     if math.isnan(x):
         return "undefined"
@@ -24,9 +29,32 @@ def fmt(x: float, digits: int = 4) -> str:
         return "∞" if x > 0 else "−∞"
     if x == 0:
         return "0"
-    if abs(x) >= 10 ** (-digits + 1) and abs(x) < 1e6:
-        return f"{x:.{digits}f}".replace("-", "−")
-    return f"{x:.{max(digits - 2, 1)}e}".replace("-", "−")
+    size = abs(x)
+    if size >= 1e6 or size < min(1e-3, 10 ** (-digits + 1)):
+        return f"{x:.{max(digits - 2, 1)}e}".replace("-", "−")
+    decimals = digits if size >= 10 ** (-digits + 1) else math.floor(-math.log10(size)) + 2
+    return f"{x:.{decimals}f}".replace("-", "−")
+
+
+_SUPERSCRIPT = str.maketrans("0123456789−", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def fmt_prob(p: float, log_p: float, digits: int = 4) -> str:
+    """A probability from its value and its natural log: :func:`fmt` of ``p``, unless ``p``
+    underflowed to 0 (or below float64's normal range) while ``log_p`` is finite; then it
+    is written from the log, as what it is: ``≈ 2.1 × 10⁻⁴³⁴³`` (never a false 0).
+
+    >>> fmt_prob(0.25, math.log(0.25)), fmt_prob(0.0, -9999.0), fmt_prob(0.0, -math.inf)
+    ('0.2500', '≈ 3.1 × 10⁻⁴³⁴³', '0')
+    """
+    if p >= 2.2250738585072014e-308 or not math.isfinite(log_p):
+        return fmt(p, digits)
+    log10 = log_p / math.log(10.0)
+    exponent = math.floor(log10)
+    mantissa = 10 ** (log10 - exponent)
+    if round(mantissa, 1) >= 10:
+        mantissa, exponent = 1.0, exponent + 1
+    return f"≈ {mantissa:.1f} × 10{str(exponent).replace('-', '−').translate(_SUPERSCRIPT)}"
 
 
 def temperature_rule(temperature: float, gradient: str | None = None) -> str:

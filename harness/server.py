@@ -82,9 +82,11 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60.0)
 
 
 @contextmanager
-def start_app(env: dict[str, str] | None = None, args: tuple[str, ...] = (), entry: str = ENTRY) -> Iterator[str]:
+def start_app(
+    env: dict[str, str] | None = None, args: tuple[str, ...] = (), entry: str = ENTRY, log: Path | None = None
+) -> Iterator[str]:
     """Run the app on a free loopback port until the block ends; yields its URL."""
-    with serve(env, args, entry=entry) as (url, _proc):
+    with serve(env, args, log, entry=entry) as (url, _proc):
         yield url
 
 
