@@ -91,7 +91,9 @@ def shoot_page(page: Page, url: str, name: str, view: str, out: Path) -> list[st
     page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     settle(page)
     tabs = page.locator(TABS)
-    targets = [(i, slug(tabs.nth(i).inner_text())) for i in range(tabs.count())] or [(None, "main")]
+    targets: list[tuple[int | None, str]] = [(i, slug(tabs.nth(i).inner_text())) for i in range(tabs.count())] or [
+        (None, "main")
+    ]
     for i, tab in targets:
         path = out / f"{name}-{tab}-{view}.png"
         try:
