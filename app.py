@@ -1,13 +1,18 @@
 """Softmax & Cross-Entropy Explorer: entry point (page config, navigation, sidebar)."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import present, session, share
 from ui.theme import CSS
 
+# The page icon, inlined into the page as an SVG: a Material icon would be fetched from a font server.
+ICON = Path(__file__).with_name("assets") / "icon.svg"
+
 st.set_page_config(
     page_title="Softmax & Cross-Entropy Explorer",
-    page_icon=":material/functions:",
+    page_icon=str(ICON),
     layout="wide",
     initial_sidebar_state="collapsed",
 )
