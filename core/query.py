@@ -3,12 +3,14 @@
 Every page's parameters, the Scenario's included, go through :func:`read_param`,
 which never raises: a bad value comes back as a reason for the page to show.
 Numbers are written back with :func:`format_number`, the shortest text that reads
-back as the same float.
+back as the same float. A number a person types into a box is read by
+:func:`parse_typed_number`, which never misreads a decimal comma.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
@@ -18,6 +20,7 @@ __all__ = [
     "format_number",
     "nearest_on_log_scale",
     "parse_number",
+    "parse_typed_number",
     "quote",
     "read_number",
     "read_numbers",
@@ -39,16 +42,65 @@ def format_number(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+MINUS = "\u2212"
+"""The true minus sign the app writes (core.text.fmt); read as "-" wherever a number is read."""
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?", re.IGNORECASE)
+_ROOM_FOR_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2},\d{3}")
+
+
 def parse_number(text: str, *, name: str) -> float:
-    """Parse one finite real number; raise ``ValueError`` with a readable message."""
+    """Parse one finite real number; raise ``ValueError`` with a readable message.
+
+    ``−`` (the true minus the app writes) is a minus. Python's ``float`` would read
+    ``1_5`` as 15: refused, like any other text that is not a number as people write
+    one. A comma is not a decimal point here (in a URL it separates a list's values):
+    ``1,5`` is refused with a hint.
+    """
     t = text.strip()
     try:
-        value = float(t)
+        value = float(t.replace(MINUS, "-"))
     except ValueError:
-        raise ValueError(f"{name}: {t!r} is not a number") from None
+        hint = " (decimals take a point: 1.5)" if "," in t else ""
+        raise ValueError(f"{name}: {t!r} is not a number{hint}") from None
     if not math.isfinite(value):
         raise ValueError(f"{name}: {t!r} is not a finite number")
+    if "_" in t:
+        raise ValueError(f"{name}: {t!r} is not a number (no '_' between digits)")
     return value
+
+
+def parse_typed_number(text: str) -> tuple[float, str | None]:
+    """A number a person typed into a box: ``(value, note)``; ``ValueError`` says why it is refused.
+
+    The rule ``ui/logit_pad.js`` applies in the browser. A decimal comma reads as a
+    point, and ``note`` says so (``"1,5"`` is 1.5, never 15); a comma that could as well
+    separate thousands (``"1,000"``, ``"12,345"``) is refused, and so is anything that is
+    not one finite number in plain decimal text. ``−`` (the true minus the app writes) is
+    a minus.
+
+    >>> parse_typed_number("0,7"), parse_typed_number("−2.5")
+    ((0.7, 'Read “0,7” as 0.7.'), (-2.5, None))
+    """
+    typed = text.strip()
+    shown = typed if len(typed) <= 24 else typed[:24] + "…"
+    if not typed:
+        raise ValueError("the box is empty")
+    t = typed.replace(MINUS, "-")
+    note = None
+    if "," in t:
+        if t.count(",") > 1 or "." in t:
+            raise ValueError(f"“{shown}” is not one number: decimals take a point, and no thousands separators")
+        if _ROOM_FOR_THOUSANDS.fullmatch(t):
+            whole, frac = t.replace("-", MINUS).split(",")
+            raise ValueError(f"“{shown}” could be {whole}.{frac} or {whole}{frac}: write decimals with a point")
+        t = t.replace(",", ".")
+        note = "comma"
+    if not _PLAIN_NUMBER.fullmatch(t):
+        raise ValueError(f"“{shown}” is not a number")
+    value = float(t)
+    if not math.isfinite(value):
+        raise ValueError(f"“{shown}” is too large: not a finite number")
+    return value, (f"Read “{shown}” as {format_number(value).replace('-', MINUS)}." if note else None)
 
 
 def read_param(params: QueryParams, key: str, parse: Callable[[str], T]) -> tuple[T | None, str | None]:

@@ -25,7 +25,7 @@ from core.scenario import Scenario
 from core.softmax import log_softmax, softmax
 from core.text import fmt
 
-__all__ = ["KINDS", "ROUND", "Grade", "Question", "grade", "question"]
+__all__ = ["KINDS", "ROUND", "Grade", "Question", "grade", "logit_text", "question"]
 
 Kind = Literal["p_true", "lowest_loss", "loss", "step"]
 KINDS: tuple[Kind, ...] = ("p_true", "lowest_loss", "loss", "step")
@@ -44,6 +44,8 @@ LOSS_TOLERANCE = 0.25
 MIN_MOVE = 0.005
 """Step questions avoid probabilities that barely move (the answer would hinge on rounding)."""
 MAX_SEED = 999_999
+LOGIT_DIGITS = 2
+"""Decimals a quiz logit is written with, in its table and in the explanations alike (−0.50, 2.50)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,11 @@ class Grade:
     error: str | None
     """how far an estimate was off, as shown (None for choices)"""
     explanation: str
+
+
+def logit_text(z: float) -> str:
+    """A quiz logit as the page writes it, with a true minus sign: ``logit_text(-0.5) == "−0.50"``."""
+    return fmt(z, LOGIT_DIGITS)
 
 
 def _check(seed: int, n: int) -> None:
@@ -167,7 +174,7 @@ def grade(q: Question, answer: float | int | Sequence[bool]) -> Grade:
         if q.kind == "p_true":
             ok = off <= P_TOLERANCE
             why = (
-                f"p({sc.target_name}) = exp({fmt(sc.logits[sc.target], 1)}) / Σ exp(z) = {fmt(p, 3)}: "
+                f"p({sc.target_name}) = exp({logit_text(sc.logits[sc.target])}) / Σ exp(z) = {fmt(p, 3)}: "
                 "each class's share grows with e to the power of its logit."
             )
             return Grade(ok, fmt(truth, 3), f"off by {fmt(off, 3)}", why)

@@ -27,7 +27,7 @@ from core.training import ClassifierRun, classifier_frame, train_classifier
 from ui import animation, controls, present
 from ui.chart import chart
 from ui.escape import md_escape
-from ui.frame import PageParams, readout
+from ui.frame import PageParams, readout, write_url
 from ui.present import style
 from ui.session import Key
 
@@ -99,8 +99,12 @@ def descent(logits: tuple[float, ...], target: int, temperature: float, lr: floa
 
 
 def _use_step_logits(values: tuple[float, ...]) -> None:
+    """The button's callback. The button is in the step player's fragment, so its click asks for a
+    rerun of that fragment alone, which would leave the pad, the readout and the URL (outside it) on
+    the old logits: ``st.rerun()`` from the callback makes that one rerun the whole page's."""
     controls.set_logits(values)
     animation.reset(STEP.name)
+    st.rerun()
 
 
 def gradient_steps(sc: Scenario) -> None:
@@ -132,6 +136,7 @@ def gradient_steps(sc: Scenario) -> None:
 
         def draw(k: int) -> None:
             _descent_frame(sc, steps, k)
+            write_url(PARAMS)  # the scrub slider reruns only the player's fragment, which the page's end is not in
 
         animation.frames(STEP.name, STEPS, draw, label="Step")
 
@@ -152,7 +157,7 @@ def _descent_frame(sc: Scenario, steps: DescentSteps, k: int) -> None:
     with probs:
         chart(probability_bars(sc.classes, now.probs, sc.target, style()), "lg_probs")
     with grad:
-        chart(gradient_bars(sc.classes, now.grad, sc.target, style()), "lg_grad")
+        chart(gradient_bars(sc.classes, now.grad, sc.target, style(), temperature=sc.temperature), "lg_grad")
     losses, race = st.columns(2)
     with losses:
         chart(descent_losses(steps.losses, now.step, sc.unit, style()), "lg_losses")
@@ -204,6 +209,7 @@ def classifier(sc: Scenario) -> None:
 
     def draw(k: int) -> None:
         _classifier_frame(sc, run, k)
+        write_url(PARAMS)  # as in gradient_steps: a fragment rerun must write the URL itself
 
     animation.frames(EPOCH.name, n_epochs, draw, stride=stride, label="Epoch")
 

@@ -21,6 +21,41 @@ function fmt(v) {
   return s === "-0" ? "0" : s;
 }
 
+// What a typed logit reads as: {value, note} or {error}. The box is a text box, parsed here: a
+// browser's number box drops a comma unseen ("1,5" became 15). A decimal comma reads as a point and
+// says so ("1,5" is 1.5); one that could be a thousands separator ("1,000") is refused, and so is
+// anything else that is not one finite number. A true minus sign (as the page writes it) is a minus.
+// The same rule as core.query.parse_typed_number (the quiz's estimates), in the same words.
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+function quoted(text) {
+  return `“${text.length > 24 ? text.slice(0, 24) + "…" : text}”`;
+}
+
+function parseLogit(raw) {
+  const typed = raw.trim();
+  let text = typed.replace(/\u2212/g, "-");
+  let note = "";
+  if (typed === "") return { error: "the box is empty" };
+  if (text.includes(",")) {
+    const parts = text.split(",");
+    if (parts.length !== 2 || text.includes(".")) {
+      return { error: `${quoted(typed)} is not one number: decimals take a point, and no thousands separators` };
+    }
+    const [whole, frac] = parts;
+    if (/^[+-]?[1-9]\d{0,2}$/.test(whole) && /^\d{3}$/.test(frac)) {
+      const w = whole.replace("-", "−");
+      return { error: `${quoted(typed)} could be ${w}.${frac} or ${w}${frac}: write decimals with a point` };
+    }
+    text = `${whole}.${frac}`;
+    note = "comma";
+  }
+  if (!NUMBER.test(text)) return { error: `${quoted(typed)} is not a number` };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { error: `${quoted(typed)} is too large: not a finite number` };
+  return { value, note: note && `Read ${quoted(typed)} as ${String(value).replace("-", "−")}.` };
+}
+
 function build(root, data, st) {
   root.replaceChildren();
   st.rows = data.names.map((name, i) => {
@@ -38,8 +73,12 @@ function build(root, data, st) {
     range.max = String(data.hi);
     range.step = String(data.step);
     const exact = document.createElement("input");
-    exact.type = "number";
-    exact.step = "any";
+    exact.type = "text"; // read by parseLogit, not by the browser (see there)
+    exact.setAttribute("role", "spinbutton");
+    exact.autocomplete = "off";
+    exact.spellcheck = false;
+    exact.setAttribute("autocapitalize", "off");
+    exact.setAttribute("autocorrect", "off");
     exact.className = "exact";
     exact.setAttribute("aria-label", `Exact logit of ${name}`);
     exact.title = "Any finite number, e.g. -0.356675 or 1e4";
@@ -53,6 +92,7 @@ function build(root, data, st) {
     root.append(row);
 
     range.addEventListener("input", () => {
+      st.rows[i].message = "";
       st.values[i] = Number(range.value);
       show(st, i, false);
       if (!sendLive(st)) {
@@ -78,21 +118,30 @@ function build(root, data, st) {
     exact.addEventListener("focus", () => { exact.value = String(st.values[i]); });
     exact.addEventListener("blur", () => show(st, i, false));
     exact.addEventListener("change", () => {
-      const text = exact.value.trim();
-      const v = text === "" ? NaN : Number(text);
-      if (!Number.isFinite(v)) {
+      const read = parseLogit(exact.value);
+      if (read.error) { // the last good value stays, and the note says so until the next good one
         exact.setAttribute("aria-invalid", "true");
-        note.textContent = "Enter a finite number (for example 2.5 or 1e4).";
+        const error = read.error[0].toUpperCase() + read.error.slice(1);
+        st.rows[i].message = `${error}; kept ${fmt(st.values[i]).replace("-", "−")}.`;
+        note.textContent = st.rows[i].message;
         return;
       }
       exact.removeAttribute("aria-invalid");
-      st.values[i] = v;
+      st.rows[i].message = read.note;
+      st.values[i] = read.value;
       show(st, i, true);
       sendLive(st);
       commit(st);
     });
-    exact.addEventListener("keydown", (e) => { if (e.key === "Enter") exact.dispatchEvent(new Event("change")); });
-    return { range, exact, note };
+    exact.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") exact.dispatchEvent(new Event("change"));
+      if (e.key !== "ArrowUp" && e.key !== "ArrowDown") return;
+      e.preventDefault(); // a spin button: ±1, as the number box did
+      const v = st.values[i] + (e.key === "ArrowUp" ? 1 : -1);
+      exact.value = String(Number(v.toPrecision(15)));
+      exact.dispatchEvent(new Event("change"));
+    });
+    return { range, exact, note, message: "" };
   });
 }
 
@@ -100,12 +149,16 @@ function show(st, i, keepExactText) {
   const { range, exact, note } = st.rows[i];
   const v = st.values[i];
   range.value = String(Math.min(Math.max(v, st.lo), st.hi));
+  // the track's filled part, drawn by the pad's CSS in both themes (a native track is white on dark)
+  range.style.setProperty("--fill", `${(100 * (Number(range.value) - st.lo)) / (st.hi - st.lo)}%`);
   range.setAttribute("aria-valuetext", fmt(v));
   if (!keepExactText && document.activeElement !== exact && exact.getRootNode().activeElement !== exact) {
     exact.value = fmt(v);
   }
+  exact.setAttribute("aria-valuenow", String(v));
   exact.removeAttribute("aria-invalid");
-  note.textContent = v < st.lo || v > st.hi ? `The logit is ${fmt(v)}: beyond the slider's range.` : "";
+  const beyond = v < st.lo || v > st.hi ? `The logit is ${fmt(v)}: beyond the slider's range.` : "";
+  note.textContent = [st.rows[i].message, beyond].filter(Boolean).join(" ");
 }
 
 // The live path: send the values with the page's context; false when it is not available.
@@ -199,6 +252,7 @@ export default function (component) {
     st.seq = Math.max(st.seq, data.ack);
     st.liveSent = null;
     st.committed = JSON.stringify(st.values);
+    st.rows.forEach((row) => { row.message = ""; }); // the server's values answer any earlier note
     live.pending = null;
     live.floorSeq = st.seq; // answers to values sent before the server's change are dropped
     st.values.forEach((_, i) => show(st, i, false));

@@ -35,7 +35,7 @@ def answer(at: AppTest, seed: int, n: int, value: object) -> None:
     key = f"qz_answer_{seed}_{n}_0"
     kind = question(seed, n).kind
     if kind in ("p_true", "loss"):
-        at.number_input(key=key).set_value(value)
+        at.text_input(key=key).input(str(value))  # typed text (core.query.parse_typed_number reads it)
     elif kind == "lowest_loss":
         at.radio(key=key).set_value(value)
     else:

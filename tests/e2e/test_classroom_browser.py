@@ -148,7 +148,7 @@ def test_the_quiz_end_to_end_and_the_same_questions_for_the_same_seed(browser: B
         prompts.append([page.locator('[data-testid="stMain"] h3').first.inner_text()])
         q = question(2024, 0)
         if q.kind in ("p_true", "loss"):
-            box = page.get_by_role("spinbutton").first
+            box = page.get_by_role("textbox", name="Your estimate")  # typed text, read by core.query
             box.fill(f"{float(q.truth):.3f}")  # type: ignore[arg-type]
             box.press("Enter")
         elif q.kind == "lowest_loss":
