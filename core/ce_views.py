@@ -33,7 +33,7 @@ from core.losses import (
 )
 from core.query import QueryParams, format_number, parse_number, read_param
 from core.scenario import Scenario
-from core.softmax import FloatArray, check_temperature, softmax
+from core.softmax import FloatArray, check_temperature, shifted_logits, softmax
 from core.text import fmt
 
 __all__ = [
@@ -202,7 +202,7 @@ class SoftTargetsView:
 
 def soft_targets_view(sc: Scenario, target: Target) -> SoftTargetsView:
     """The loss and the gradient use the same target ỹ: ``cross_entropy(z / T, ỹ)`` and ``(p − ỹ) / T``."""
-    s = np.asarray(sc.logits, dtype=np.float64) / sc.temperature
+    s = shifted_logits(sc.logits, sc.temperature)  # (z − max z) / T: z / T itself may overflow
     return SoftTargetsView(
         temperature=sc.temperature,
         target=target,
@@ -222,7 +222,7 @@ def information(
     :func:`core.losses.cross_entropy` (exact through log-softmax); KL from
     :func:`core.losses.kl_divergence` on ``softmax(logits / T)``.
     """
-    s = np.asarray(logits, dtype=np.float64) / check_temperature(temperature)
+    s = shifted_logits(logits, check_temperature(temperature))  # (z − max z) / T: never overflows
     y = np.asarray(target_dist, dtype=np.float64)
     h = float(entropy(y))
     ce = float(cross_entropy(s, y))
@@ -234,16 +234,23 @@ def information(
 
 @dataclass(frozen=True)
 class InformationView:
+    """The Information tab at T, in nats: H(ỹ, p) = H(ỹ) + KL(ỹ ‖ p) for the tab's target, and the one-hot loss."""
+
     temperature: float
     target: Target
     entropy: float
+    """H of the target (H(ỹ) when smoothed or typed; 0 for a one-hot y)"""
     kl: float
     cross_entropy: float
+    """H(target, p): the loss against the tab's target"""
+    one_hot_cross_entropy: float
+    """H(y, p) against the one-hot true class: the loss the readout under the logits shows"""
 
 
 def information_view(sc: Scenario, target: Target) -> InformationView:
     h, kl, ce = information(sc.logits, target.y, sc.temperature)
-    return InformationView(sc.temperature, target, h, kl, ce)
+    one_hot = float(cross_entropy(shifted_logits(sc.logits, sc.temperature), sc.target))
+    return InformationView(sc.temperature, target, h, kl, ce, one_hot)
 
 
 # ---- A batch ----------------------------------------------------------------------------------
@@ -302,7 +309,7 @@ def batch_view(
         problems.append(f"Rows {', '.join(map(str, skipped))} skipped: every cell needs a finite number and a class.")
     if not rows:
         return BatchView(t_, (), tuple(skipped), np.zeros(0), None, None, None, tuple(problems))
-    s = np.array([z for z, _ in rows], dtype=np.float64) / t_
+    s = shifted_logits(np.array([z for z, _ in rows], dtype=np.float64), t_)  # each row (z − max z) / T
     ts = np.array([t for _, t in rows], dtype=np.int64)
     weighted = None
     if weights is not None:
@@ -354,12 +361,14 @@ def framework_values(
 ) -> list[FrameworkValue]:
     """The loss each framework returns for one example at T (logits divided by T), under its convention."""
     t_ = check_temperature(temperature)
-    s = np.asarray(logits, dtype=np.float64) / t_
+    with np.errstate(over="ignore"):
+        s = np.asarray(logits, dtype=np.float64) / t_  # what the naive code exponentiates (inf past 1.8e308)
     n = s.shape[-1]
     y = smoothed_target(np.asarray(target), n, label_smoothing)
-    exact = float(cross_entropy(s, target, label_smoothing=label_smoothing))
+    stable = shifted_logits(logits, t_)  # what the frameworks' log-softmax works on: the same numbers, shifted
+    exact = float(cross_entropy(stable, target, label_smoothing=label_smoothing))
     # Keras from_logits=False: normalise, clip to [eps, 1 - eps], then -sum(y log p).
-    p = softmax(s)
+    p = softmax(stable)
     clipped = np.clip(p / p.sum(), KERAS_EPSILON, 1.0 - KERAS_EPSILON)
     keras_probs = float(-(y * np.log(clipped)).sum())
     # A hand-written NumPy: log of softmax computed naively (no shift).

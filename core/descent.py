@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.losses import check_target, smoothed_target, squared_error_grad
-from core.softmax import check_logits, check_temperature, softmax, softmax_with_log
+from core.softmax import check_logits, check_temperature, shifted_logits, softmax, softmax_with_log
 from core.training import MAX_STEPS, FloatArray, check_count, check_lr
 from core.units import in_unit_array
 
@@ -89,7 +89,7 @@ def logit_descent(
     y = smoothed_target(target, z.size)
     for k in range(n + 1):
         path[k] = z
-        scaled = z / t
+        scaled = shifted_logits(z, t)  # (z - max z) / T: huge logits with a small T cannot overflow
         if loss == "cross_entropy":
             p, log_p = softmax_with_log(scaled)
             losses[k] = -log_p[target]

@@ -49,6 +49,8 @@ class LossCurve:
     """-log p at each grid point, in ``unit``"""
     p_now: float
     """the example's p(true class)"""
+    log_p_now: float
+    """its natural log, from log-softmax: finite where p_now underflows to 0"""
     loss_now: float
     """the example's loss in ``unit`` (from log-softmax: finite even where p_now underflows to 0)"""
     reference: float
@@ -65,11 +67,13 @@ def _curve_loss(unit: str) -> FloatArray:
 
 
 def loss_curve_points(p_now: float, loss_nats: float, unit: str) -> LossCurve:
-    """The loss curve in ``unit``, with the example's p(true) and its loss (in nats, converted here)."""
+    """The loss curve in ``unit``, with the example's p(true) and its loss (in nats, converted here;
+    ``-loss_nats`` is log p(true), exact where ``p_now`` underflows)."""
     return LossCurve(
         p=CURVE_P,
         loss=_curve_loss(unit),
         p_now=p_now,
+        log_p_now=-loss_nats,
         loss_now=in_unit(loss_nats, unit),
         reference=in_unit(-math.log(REFERENCE_P), unit),
         unit=unit,
@@ -89,15 +93,18 @@ class Evaluation:
     total: float
     """sum of exps (>= 1: the largest term is exactly 1)"""
     probs: FloatArray
+    """softmax(z / T); an entry can underflow to 0 where its log (``log_probs``) is finite"""
+    log_probs: FloatArray
+    """log p, in nats, from log-softmax: finite for every finite logit (the truth where p underflows)"""
     surprise: FloatArray
-    """-log p, in nats (inf where p = 0)"""
+    """-log p, in nats"""
     loss: float
     """cross-entropy in nats"""
     grad: FloatArray
     """d(loss)/d(logit) = (p - y) / T"""
     target: int
     predicted: int
-    """the top pick (the first class with the largest logit)"""
+    """the first class with the largest logit (a single pick only when ``top`` has one class)"""
     top: tuple[int, ...]
     """every class with the largest logit: more than one is a tie, not one pick"""
     temperature: float
@@ -119,6 +126,11 @@ class Evaluation:
     def p_true(self) -> float:
         return float(self.probs[self.target])
 
+    @property
+    def log_p_true(self) -> float:
+        """log p(true class), in nats: ``-loss``"""
+        return float(self.log_probs[self.target])
+
 
 def evaluate(scenario: Scenario) -> Evaluation:
     """Compute the whole worked example for ``scenario``."""
@@ -130,7 +142,8 @@ def evaluate(scenario: Scenario) -> Evaluation:
     exps = np.exp(shifted)
     total = float(exps.sum())
     probs = softmax(z, temperature=t)
-    surprise = -log_softmax(z, temperature=t)
+    log_probs = log_softmax(z, temperature=t)
+    surprise = -log_probs
     loss = float(cross_entropy(shifted, scenario.target))
     grad = cross_entropy_grad(shifted, scenario.target) / t
     unit = scenario.unit
@@ -142,6 +155,7 @@ def evaluate(scenario: Scenario) -> Evaluation:
         exps=exps,
         total=total,
         probs=probs,
+        log_probs=log_probs,
         surprise=surprise,
         loss=loss,
         grad=grad,

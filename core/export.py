@@ -20,7 +20,9 @@ from core.units import in_unit
 
 __all__ = ["python_script", "rows", "to_csv", "to_json"]
 
-COLUMNS = ("class", "true_class", "logit", "logit_over_T", "probability", "surprise", "gradient")
+COLUMNS = ("class", "true_class", "logit", "logit_over_T", "probability", "log_p", "surprise", "gradient")
+"""``log_p`` is the natural log of the probability, from log-softmax: where ``probability`` underflows to 0
+(e^−9999), ``log_p`` still says what it is."""
 
 
 def _num(x: float) -> float | str:
@@ -29,7 +31,7 @@ def _num(x: float) -> float | str:
 
 
 def rows(sc: Scenario) -> list[dict[str, Any]]:
-    """One row per class: logit, z/T, p, −log p (in the scenario's unit) and ∂L/∂z."""
+    """One row per class: logit, z/T, p, ln p (nats), −log p (in the scenario's unit) and ∂L/∂z."""
     ev = evaluate(sc)
     return [
         {
@@ -38,6 +40,7 @@ def rows(sc: Scenario) -> list[dict[str, Any]]:
             "logit": _num(sc.logits[i]),
             "logit_over_T": _num(float(ev.scaled[i])),
             "probability": float(ev.probs[i]),
+            "log_p": _num(float(ev.log_probs[i])),
             "surprise": _num(float(ev.surprise_in_unit[i])),
             "gradient": float(ev.grad[i]),
         }
@@ -71,10 +74,17 @@ def to_json(sc: Scenario) -> str:
             "cross_entropy_nats": ev.loss,
             "cross_entropy_bits": in_unit(ev.loss, "bits"),
             "p_true": ev.p_true,
-            "predicted": sc.classes[ev.predicted],
+            "log_p_true": _num(ev.log_p_true),
+            # one class, or null when several share the largest logit (a tie is no single pick)
+            "predicted": sc.classes[ev.predicted] if len(ev.top) == 1 else None,
+            "top_classes": [sc.classes[i] for i in ev.top],
             "per_class": rows(sc),
         },
-        "conventions": "p = softmax(logits / T); loss = -log p[target]; gradient = d loss / d logits = (p - y) / T",
+        "conventions": (
+            "p = softmax(logits / T); log_p = log_softmax(logits / T), natural log (exact where p underflows to 0); "
+            "loss = -log p[target]; gradient = d loss / d logits = (p - y) / T; "
+            "predicted is null when several classes share the largest logit (see top_classes)"
+        ),
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
 
@@ -97,7 +107,7 @@ def python_script(sc: Scenario) -> str:
         "loss = -log_p[target]  # nats; divide by np.log(2) for bits\n"
         "y = np.eye(len(logits))[target]\n"
         "grad = (p - y) / T  # d loss / d logits\n\n"
-        "for name, pi, gi in zip(classes, p, grad):\n"
-        '    print(f"{name:>12}  p = {pi:.6f}  dL/dz = {gi:+.6f}")\n'
+        "for name, pi, lpi, gi in zip(classes, p, log_p, grad):  # log p stays exact where p underflows to 0\n"
+        '    print(f"{name:>12}  p = {pi:.6g}  log(p) = {lpi:.6f}  dL/dz = {gi:+.6f}")\n'
         'print(f"cross-entropy = {loss:.6f} nats = {loss / np.log(2):.6f} bits")\n'
     )

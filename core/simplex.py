@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.descent import logit_descent
-from core.softmax import check_temperature, log_softmax, softmax
+from core.softmax import check_temperature, shifted_logits, softmax, softmax_with_log
 from core.softmax_views import TEMPERATURES, temperature_sweep
 from core.units import in_unit
 
@@ -73,7 +73,14 @@ class SimplexView:
     classes: tuple[int, int, int]
     """the three class indices shown: the true class, then the two others"""
     now: FloatArray
-    """the current point, shape ``(3,)``"""
+    """the current point, shape ``(3,)``: the three classes' probabilities rescaled to sum to 1 (the triangle's
+    view; with more than three classes these are not the model's probabilities, ``p_all`` are)"""
+    log_now: FloatArray
+    """log of ``now`` (nats), finite where ``now`` underflows to 0"""
+    p_all: FloatArray
+    """the three classes' probabilities over all classes, ``softmax(z / T)[classes]``: the model's own numbers"""
+    log_p_all: FloatArray
+    """log of ``p_all`` (nats), finite where ``p_all`` underflows to 0"""
     rest: float
     """probability held by the classes not shown (0 with three classes)"""
     temperature_path: FloatArray
@@ -100,21 +107,26 @@ def simplex_view(
     """Everything the Simplex page draws for these logits and this true class."""
     z = np.asarray(logits, dtype=np.float64)
     t = check_temperature(temperature)
-    p = softmax(z, temperature=t)
+    p, log_p = softmax_with_log(z, temperature=t)
     idx = pick_three(p, target, wanted)
     z3 = z[list(idx)]
-    now = softmax(z3, temperature=t)
+    now, log_now = softmax_with_log(z3, temperature=t)
     rest = float(max(0.0, 1.0 - p[list(idx)].sum()))
-    path = logit_descent(np.maximum(z3, -1e6), 0, lr=lr, steps=steps, temperature=t)
+    # shifted by the max (softmax and its gradient do not change) and floored, so a gap of 2e308 stays finite
+    start = np.maximum(shifted_logits(z3), -1e6)
+    path = logit_descent(start, 0, lr=lr, steps=steps, temperature=t)
     return SimplexView(
         classes=idx,
         now=now,
+        log_now=log_now,
+        p_all=p[list(idx)],
+        log_p_all=log_p[list(idx)],
         rest=rest,
         temperature_path=temperature_sweep(z3, TEMPERATURES),
         descent_path=path.probs,
         descent_losses=path.losses,
-        loss_shown=float(-log_softmax(z3, temperature=t)[0]),
-        loss_full=float(-log_softmax(z, temperature=t)[target]),
+        loss_shown=float(-log_now[0]),
+        loss_full=float(-log_p[target]),
     )
 
 

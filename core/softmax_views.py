@@ -19,7 +19,7 @@ import numpy.typing as npt
 from core.losses import entropy
 from core.query import QueryParams, format_number, read_number, snap_to_step
 from core.scenario import TEMPERATURE_RANGE, Scenario, Unit
-from core.softmax import FloatArray, check_logits, check_temperature, shifted_logits, softmax
+from core.softmax import FloatArray, check_logits, check_temperature, log_softmax, shifted_logits, softmax
 from core.units import in_unit
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "jacobian",
     "jacobian_tab",
     "legacy_temperature",
+    "log_entropy",
     "naive_softmax",
     "overflow_point",
     "shift_scale_tab",
@@ -70,7 +71,9 @@ def temperature_sweep(z: npt.ArrayLike, temperatures: npt.ArrayLike) -> FloatArr
     # (z - max z) / T for every T at once: each row is what softmax(z, temperature=T) exponentiates (its
     # maximum is 0, so the row softmax below shifts by nothing and divides by nothing: the same numbers)
     shifted = shifted_logits(z)
-    return softmax(shifted[..., None, :] / ts[:, None])
+    with np.errstate(over="ignore"):  # overflow can only give -inf (every entry <= 0): probability 0, exact
+        scaled = shifted[..., None, :] / ts[:, None]
+    return softmax(scaled)
 
 
 def naive_softmax(z: npt.ArrayLike, dtype: type[np.floating]) -> npt.NDArray[np.floating]:
@@ -178,6 +181,35 @@ def _entropy(p: FloatArray, unit: Unit) -> float:
     return in_unit(float(entropy(p)), unit)
 
 
+def log_entropy(z: npt.ArrayLike, temperature: float = 1.0) -> float:
+    r"""The natural log of the entropy of ``softmax(z / T)`` in nats, exact where the entropy underflows to 0.
+
+    Each term :math:`p_i \log(1/p_i)` is taken in log space: with :math:`s = (z - \max z) / T` and
+    :math:`R_i = \log \sum_{j \ne i} e^{s_j - s_i}`, :math:`\log(1/p_i) = \operatorname{softplus}(R_i)`, so
+
+    .. math:: \log H = \operatorname{LSE}_i\big(-\operatorname{softplus}(R_i)
+              + \log \operatorname{softplus}(R_i)\big)
+
+    (the most probable class's term, :math:`\approx e^{R_i}`, counts too). ``-inf`` when H = 0 (one class has
+    every bit of probability, as with ``-inf`` logits for the rest).
+
+    >>> round(math.exp(log_entropy([0.0, 0.0])), 12) == round(math.log(2), 12)
+    True
+    """
+    s = shifted_logits(z, temperature)
+    terms = []
+    for i in range(s.size):
+        if not np.isfinite(s[i]):
+            continue  # p_i = 0 exactly: no term
+        r = float(np.logaddexp.reduce(np.delete(s, i) - s[i])) if s.size > 1 else -math.inf
+        if r == -math.inf:
+            continue  # p_i = 1 exactly: log(1/p_i) = 0
+        softplus = float(np.logaddexp(0.0, r))
+        log_softplus = r - 0.5 * math.exp(r) if r < -30 else math.log(softplus)  # log1p(e^r) ≈ e^r for r ≪ 0
+        terms.append(-softplus + log_softplus)
+    return float(np.logaddexp.reduce(terms)) if terms else -math.inf
+
+
 @dataclass(frozen=True)
 class TemperatureTab:
     """Each class's probability from T = 0.01 to 100, and where the example's T puts it."""
@@ -194,10 +226,18 @@ class TemperatureTab:
     """``softmax(z / 0.01)``: close to the argmax"""
     hot: FloatArray
     """``softmax(z / 100)``: close to uniform"""
+    log_probs: FloatArray
+    """log of ``probs`` (nats), finite where an entry underflows to 0: for :func:`core.text.fmt_prob`"""
+    log_cold: FloatArray
+    """log of ``cold``"""
+    log_hot: FloatArray
+    """log of ``hot``"""
     top: int
     """the class with the largest logit (the argmax that T → 0 gives everything)"""
     entropy: float
-    """entropy of ``probs`` in ``unit``"""
+    """entropy of ``probs`` in ``unit`` (0 where it underflows: ``log_entropy`` is then the truth)"""
+    log_entropy: float
+    """the natural log of ``entropy`` (finite where ``entropy`` underflows to 0), for :func:`core.text.fmt_prob`"""
     max_entropy: float
     uniform: float
     """1 / C: every class's probability in the limit T → ∞"""
@@ -217,8 +257,12 @@ def temperature_tab(sc: Scenario) -> TemperatureTab:
         probs=probs,
         cold=softmax(z, temperature=COLD),
         hot=softmax(z, temperature=HOT),
+        log_probs=log_softmax(z, temperature=t),
+        log_cold=log_softmax(z, temperature=COLD),
+        log_hot=log_softmax(z, temperature=HOT),
         top=int(np.argmax(z)),
         entropy=_entropy(probs, sc.unit),
+        log_entropy=log_entropy(z, t) + math.log(in_unit(1.0, sc.unit)),
         max_entropy=in_unit(math.log(sc.n_classes), sc.unit),
         uniform=1.0 / sc.n_classes,
         unit=sc.unit,
@@ -259,7 +303,8 @@ def shift_scale_tab(sc: Scenario, *, shift: float, scale: float) -> ShiftScaleTa
     t = sc.temperature
     probs = softmax(z, temperature=t)
     shifted = softmax(z + shift, temperature=t)
-    scaled = softmax(scale * z, temperature=t)
+    with np.errstate(over="ignore"):  # k (z − max z) <= 0: an overflow is −inf, probability 0, exact
+        scaled = softmax(scale * shifted_logits(z), temperature=t)  # k z itself may overflow to +inf
     return ShiftScaleTab(
         temperature=t,
         shift=float(shift),
@@ -291,8 +336,9 @@ class StabilityTab:
 def stability_tab(sc: Scenario, *, largest: float) -> StabilityTab:
     """The Stability tab: the example's logits with their largest set to ``largest``, then divided by T."""
     z = np.asarray(sc.logits, dtype=np.float64)
-    moved = z - z.max() + float(largest)
-    seen = moved / sc.temperature
+    with np.errstate(over="ignore"):  # a gap beyond float64 goes to -inf: probability 0, exact
+        moved = z - z.max() + float(largest)
+        seen = moved / sc.temperature
     return StabilityTab(temperature=sc.temperature, logits=moved, seen=seen, rows=tuple(stability_table(seen)))
 
 

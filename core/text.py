@@ -6,7 +6,7 @@ import math
 
 from core.query import format_number
 
-__all__ = ["fmt", "fmt_prob", "temperature_rule"]
+__all__ = ["fmt", "fmt_prob", "relation", "temperature_rule"]
 
 
 def fmt(x: float, digits: int = 4) -> str:
@@ -55,6 +55,15 @@ def fmt_prob(p: float, log_p: float, digits: int = 4) -> str:
     if round(mantissa, 1) >= 10:
         mantissa, exponent = 1.0, exponent + 1
     return f"≈ {mantissa:.1f} × 10{str(exponent).replace('-', '−').translate(_SUPERSCRIPT)}"
+
+
+def relation(shown: str) -> tuple[str, str]:
+    """The sign and the number of a value as :func:`core.text.fmt_prob` writes it: ``("=", "0.2500")``, or
+    ``("≈", "3.1 × 10⁻⁴³⁴³")`` for one written from its log, so a page writes "p(dog) ≈ 3.1 × 10⁻⁴³⁴³",
+    never "= ≈"."""
+    if shown.startswith("≈ "):
+        return "≈", shown[2:]
+    return "=", shown
 
 
 def temperature_rule(temperature: float, gradient: str | None = None) -> str:

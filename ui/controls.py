@@ -21,7 +21,7 @@ import streamlit as st
 from core.presets import PRESETS, apply_preset
 from core.scenario import LOGIT_SLIDER, MAX_CLASSES, MAX_NAME_LENGTH, MIN_CLASSES, TEMPERATURE_RANGE, Scenario
 from core.text import fmt
-from ui import logit_pad, session
+from ui import logit_pad, present, session
 from ui.escape import md_escape
 from ui.session import Key
 
@@ -169,6 +169,10 @@ def _on_add() -> None:
     _edit(lambda sc: sc.with_class_added())
 
 
+add_class = _on_add
+"""A button's callback that adds a class to the example (the Simplex page offers it with two classes)."""
+
+
 def _on_remove(i: int) -> None:
     _edit(lambda sc: sc.with_class_removed(i))
 
@@ -232,7 +236,9 @@ def logits_native(sc: Scenario) -> None:
 def settings(sc: Scenario) -> None:
     """The toolbar: true class, temperature, unit and the class editor, in one row."""
     names = sc.classes
-    target, temp, unit, edit = st.columns([3, 2.2, 1.3, 1.2], vertical_alignment="bottom", gap="medium")
+    # on a projector the text is 1.35 times larger: the unit and "Edit classes" need more of the row to stay whole
+    widths = [3, 2, 1.6, 1.9] if present.active() else [3, 2.2, 1.3, 1.2]
+    target, temp, unit, edit = st.columns(widths, vertical_alignment="bottom", gap="medium")
     target.segmented_control(
         "True class",
         options=list(range(sc.n_classes)),
@@ -243,6 +249,7 @@ def settings(sc: Scenario) -> None:
         on_change=_on_target,
         args=(key("target"),),
         width="stretch",
+        wrap=True,  # ten classes take several rows, every one in sight (a single row scrolled, hiding half)
     )
     lo, hi = TEMPERATURE_RANGE
     temp.slider(

@@ -212,7 +212,7 @@ def soft_targets(sc: Scenario) -> None:
             "ce_soft_bars",
         )
     with right:
-        chart(gradient_bars(sc.classes, view.grad, sc.target, style()), "ce_soft_grad")
+        chart(gradient_bars(sc.classes, view.grad, sc.target, style(), temperature=sc.temperature), "ce_soft_grad")
     rule = _over_t(sc, "p − ỹ")
     if tg.typed:
         st.caption(md_escape(f"The gradient is {rule} with the target typed above: it stops pushing once p = ỹ."))
@@ -229,12 +229,23 @@ def information_section(sc: Scenario) -> None:
     view = information_view(sc, target(sc))
     y, unit = view.target.symbol, sc.unit
     chart(information_bar(view.entropy, view.kl, unit, style(), symbol=y), "ce_information")
+    one_hot = f"{fmt(in_unit(view.one_hot_cross_entropy, unit))} {unit}"
+    if y == "y":  # the one-hot true class: no entropy of its own, the loss under the logits
+        after = (
+            " This is the Cross-entropy under the logits: with a one-hot target H(y) = 0, so the whole loss is "
+            "divergence, and training can shrink all of it.</p>"
+        )
+    else:
+        after = (
+            f" Training can only shrink the KL part. This is the loss against {y}; the Cross-entropy under the "
+            f"logits is against the one-hot true class y, H(y, p) = {one_hot}: there H(y) = 0 and the whole loss "
+            "is divergence.</p>"
+        )
     st.html(
         f'<p class="explain">With the target of the Soft targets tab ({html_escape(view.target.how)}): '
         f"H({y}) = {fmt(in_unit(view.entropy, unit))} {unit} is the cost no model can avoid, the target's own "
         f"uncertainty; KL({y} ‖ p) = {fmt(in_unit(view.kl, unit))} {unit} is what this model adds by predicting p "
-        f"instead of {y}; together H({y}, p) = {fmt(in_unit(view.cross_entropy, unit))} {unit}. Training can only "
-        "shrink the KL part; with a one-hot target (ε = 0) H(y) = 0 and the whole loss is divergence.</p>"
+        f"instead of {y}; together H({y}, p) = {fmt(in_unit(view.cross_entropy, unit))} {unit}.{after}"
     )
 
 

@@ -69,6 +69,13 @@ PARAMS = PageParams(
 
 
 def body(sc: Scenario) -> None:
+    if sc.n_classes < 3:  # a triangle needs three corners; two classes are a point on a line
+        st.info(
+            "The triangle needs three classes, and this example has two. With two classes the "
+            "probabilities are a point on a line, p and 1 − p: add a class to see the triangle."
+        )
+        st.button("Add a class", key="sx_add_class", on_click=controls.add_class)
+        return
     extra = {"lr": float(LR.get()), "steps": int(STEPS.get()), "corners": [int(SECOND.get()), int(THIRD.get())]}
     panel = simplex_panel(sc, extra, style())
     SECOND.set(panel["state"]["corners"][0])

@@ -32,7 +32,7 @@ from core.softmax_views import (
     temperature_tab,
     two_classes_tab,
 )
-from core.text import fmt, temperature_rule
+from core.text import fmt, fmt_prob, temperature_rule
 from ui import session
 from ui.chart import chart
 from ui.escape import html_escape, md_escape
@@ -70,8 +70,11 @@ def _rule(t: float) -> None:
     st.caption(md_escape(temperature_rule(t)))
 
 
-def _probs_line(classes: Sequence[str], p: Sequence[float]) -> str:
-    return ", ".join(f"{html_escape(c)} {fmt(float(v))}" for c, v in zip(classes, p, strict=True))
+def _probs_line(classes: Sequence[str], p: Sequence[float], log_p: Sequence[float]) -> str:
+    """Each class and its probability, one that underflowed written from its log (fmt_prob)."""
+    return ", ".join(
+        f"{html_escape(c)} {fmt_prob(float(v), float(lv))}" for c, v, lv in zip(classes, p, log_p, strict=True)
+    )
 
 
 # ---- sections -------------------------------------------------------------------------------
@@ -88,20 +91,20 @@ def temperature(sc: Scenario) -> None:
     with facts:
         st.metric(
             "Entropy of p",
-            f"{fmt(tab.entropy)} {tab.unit}",
-            help=f"How spread out p = softmax(z / {t}) is: 0 when one class has it all.",
+            f"{fmt_prob(tab.entropy, tab.log_entropy)} {tab.unit}",  # in the toolbar's unit; tiny, not a false 0
+            help=f"How spread out p = softmax(z / {t}) is, in {tab.unit}: 0 only when one class has it all.",
         )
         log = "ln" if tab.unit == "nats" else "log₂"
         st.caption(f"At most {log} {sc.n_classes} = {fmt(tab.max_entropy)} {tab.unit}, when p is uniform.")
         st.html(
             '<p class="explain"><b>T → 0: the argmax.</b> Dividing by a tiny T blows the gaps between logits up, '
             f"so the largest logit (<b>{html_escape(sc.classes[tab.top])}</b>) takes everything. "
-            f"At T = {format_number(COLD)}: {_probs_line(sc.classes, tab.cold)}.</p>"
+            f"At T = {format_number(COLD)}: {_probs_line(sc.classes, tab.cold, tab.log_cold)}.</p>"
             '<p class="explain"><b>T → ∞: uniform.</b> Dividing by a huge T squeezes every logit towards 0, '
             f"so every class tends to 1/{sc.n_classes} = {fmt(tab.uniform)}. "
-            f"At T = {format_number(HOT)}: {_probs_line(sc.classes, tab.hot)}.</p>"
+            f"At T = {format_number(HOT)}: {_probs_line(sc.classes, tab.hot, tab.log_hot)}.</p>"
             f'<p class="explain"><b>Now, at T = {t}</b> (the toolbar\'s temperature, marked on the chart): '
-            f"{_probs_line(sc.classes, tab.probs)}.</p>"
+            f"{_probs_line(sc.classes, tab.probs, tab.log_probs)}.</p>"
         )
 
 
@@ -180,8 +183,10 @@ def stability(sc: Scenario) -> None:
     st.html(
         f'<p class="explain">Logits z: {", ".join(fmt(float(v)) for v in tab.logits)}. {seen}. '
         "The table is the softmax of these.</p>"
+        # wider than a phone with many classes: it scrolls in its own box, which takes keyboard focus
+        '<div class="scroll-x" tabindex="0" role="region" aria-label="Softmax in three precisions, as a table">'
         f'<table class="steps stability"><thead><tr><th>precision</th><th>formula</th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
         '<p class="explain"><b>Why.</b> The naive formula computes e<sup>z / T</sup> first, and past the overflow '
         "point that is ∞ in the chosen precision, so ∞/∞ gives NaN (and tiny terms become 0). Subtracting the largest "
         "first leaves exponents at most 0, so every term lies in (0, 1] and nothing can overflow, "

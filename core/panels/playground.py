@@ -18,7 +18,7 @@ from core.figures.playground import gradient_bars, loss_curve, probability_bars
 from core.figures.style import FigureStyle
 from core.panels.parts import Panel, chart, esc, html_block, metric, metrics, panel, row
 from core.scenario import Scenario
-from core.text import fmt
+from core.text import fmt, fmt_prob, relation
 
 __all__ = ["formulas_html", "gradient_html", "playground_panel", "steps_html", "top_pick"]
 
@@ -28,6 +28,7 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
     if extra:
         raise ValueError(f"the Playground takes no page settings, got {sorted(extra)[:5]}")
     ev = evaluate(sc)
+    p_true = fmt_prob(ev.p_true, ev.log_p_true)
     headline = metrics(
         metric(
             "ce",
@@ -36,7 +37,12 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
             help=f"= {fmt(ev.loss_in_other_unit)} {ev.other_unit}. The loss is −log p of the true class "
             f"({sc.target_name}).",
         ),
-        metric("p_true", f"p(true class) = p({sc.target_name})", fmt(ev.p_true)),
+        metric(
+            "p_true",
+            f"p(true class) = p({sc.target_name})",
+            p_true,
+            help=_underflow_help(ev.log_p_true) if p_true.startswith("≈") else "",
+        ),
         top_pick(sc, ev),
     )
     return panel(
@@ -44,11 +50,11 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
         {
             "side": [  # under the logits: what a drag changes first stays next to the hand, on a phone too
                 headline,
-                chart("pg_grad", gradient_bars(sc.classes, ev.grad, sc.target, style)),
+                chart("pg_grad", gradient_bars(sc.classes, ev.grad, sc.target, style, temperature=sc.temperature)),
             ],
             "main": [
                 row(
-                    chart("pg_probs", probability_bars(sc.classes, ev.probs, sc.target, style)),
+                    chart("pg_probs", probability_bars(sc.classes, ev.probs, sc.target, style, ev.log_probs)),
                     chart("pg_loss_curve", loss_curve(sc.target_name, ev.curve, style)),
                 ),
                 html_block("pg_gradient_text", gradient_html(sc)),
@@ -56,6 +62,13 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
                 html_block("pg_formulas", formulas_html(sc, ev)),
             ],
         },
+    )
+
+
+def _underflow_help(log_p: float) -> str:
+    return (
+        f"Too small for a float64 (below ≈ 2.2 × 10⁻³⁰⁸), so it is written from its log: ln p = {fmt(log_p)}. "
+        "The loss is computed from that log, so it stays exact."
     )
 
 
@@ -105,7 +118,12 @@ def steps_html(sc: Scenario, ev: Evaluation) -> str:
     for i, name in enumerate(sc.classes):
         label = f"<b>{esc(name)}</b> ✓ true" if i == sc.target else esc(name)
         cells = [fmt(sc.logits[i]), *([fmt(float(ev.scaled[i]))] if scaled else [])]
-        cells += [fmt(float(ev.shifted[i])), fmt(float(ev.exps[i])), fmt(float(ev.probs[i]))]
+        # exp(shifted) and p are written from their logs where they underflow: e^−9999 is not 0
+        cells += [
+            fmt(float(ev.shifted[i])),
+            fmt_prob(float(ev.exps[i]), float(ev.shifted[i])),
+            fmt_prob(float(ev.probs[i]), float(ev.log_probs[i])),
+        ]
         cells.append(fmt(float(ev.surprise_in_unit[i])))
         rows.append(_row(label, cells, "true" if i == sc.target else ""))
     sums = ["", *([""] if scaled else []), "", fmt(ev.total), fmt(ev.prob_total), ""]
@@ -129,6 +147,12 @@ def _frac(top: str, bottom: str) -> str:
     return f'<span class="frac"><span>{top}</span><span>{bottom}</span></span>'
 
 
+def _frac_of(top: str, bottom: str) -> str:
+    """``= top / bottom``, or ``≈ top / bottom`` when ``top`` is written from its log."""
+    sign, number = relation(top)
+    return f"{sign} {_frac(number, bottom)}"
+
+
 def formulas_html(sc: Scenario, ev: Evaluation) -> str:
     """The formulas, then the same formulas with this scenario's numbers put in."""
     y = sc.target
@@ -141,11 +165,20 @@ def formulas_html(sc: Scenario, ev: Evaluation) -> str:
         f'<p class="math">p<sub>i</sub> = {_frac(top, bottom)}, &nbsp; m = max<sub>j</sub> z<sub>j</sub></p>'
         f'<p class="math">L = −Σ<sub>i</sub> y<sub>i</sub> {log} p<sub>i</sub> = −{log} p<sub>true</sub></p>'
     )
+    p_true = fmt_prob(ev.p_true, ev.log_p_true)
+    tiny = p_true.startswith("≈")  # below float64's range: written from its log
+    p_arg = f"({p_true})" if tiny else p_true
     live = (
         f'<p class="explain">With the true class <b>{esc(sc.target_name)}</b> '
         f"(class {y + 1} of {sc.n_classes}):</p>"
         f'<p class="math">p<sub>true</sub> = {_frac(f"e<sup>{fmt(float(ev.shifted[y]))}</sup>", total)}'
-        f" = {_frac(fmt(float(ev.exps[y])), total)} = {fmt(ev.p_true)}</p>"
-        f'<p class="math">L = −{log} {fmt(ev.p_true)} = <b>{fmt(ev.loss_in_unit)} {ev.unit}</b></p>'
+        f" {_frac_of(fmt_prob(float(ev.exps[y]), float(ev.shifted[y])), total)} {' '.join(relation(p_true))}</p>"
+        f'<p class="math">L = −{log} {p_arg} = <b>{fmt(ev.loss_in_unit)} {ev.unit}</b></p>'
     )
+    if tiny:
+        live += (
+            f'<p class="explain">p<sub>true</sub> is too small for a float64 (below ≈ 2.2 × 10⁻³⁰⁸), so it is written '
+            f"from its log, ln p<sub>true</sub> = (z<sub>true</sub> − m){over_t} − ln Σ = {fmt(ev.log_p_true)}: "
+            "the loss is computed from that log (log-softmax), never from the rounded-off p.</p>"
+        )
     return f'<div class="formulas">{general}{live}</div>'

@@ -4,7 +4,8 @@ Those pages explain one idea per tab; what the logits move on all of them is
 the example's probabilities and its loss. The readout shows both, and follows a
 drag; the tabs themselves update when the drag ends. One slot, ``readout``: the
 loss and a bar per class (text and a bar whose width is p; the true class
-hatched and marked "✓ true").
+hatched and marked "✓ true"). A p that underflows is written from its log
+(:func:`core.text.fmt_prob`: "≈ 3.1 × 10⁻⁴³⁴³"), never as 0.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from core.explain import evaluate
 from core.figures.style import FigureStyle
 from core.panels.parts import Panel, esc, html_block, metric, metrics, panel
 from core.scenario import Scenario
-from core.text import fmt
+from core.text import fmt, fmt_prob
 
 __all__ = ["readout_panel"]
 
@@ -32,8 +33,11 @@ def readout_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) ->
         p = float(ev.probs[i])
         true = i == sc.target
         label = f"<b>{esc(name)}</b> ✓ true" if true else esc(name)
+        shown = fmt_prob(p, float(ev.log_probs[i]))
+        wrap = ' style="white-space:normal"' if shown.startswith("≈") else ""  # "≈ 3.1 × 10⁻⁴³⁴³" may wrap
         rows.append(
-            f'<tr class="{"true" if true else ""}"><th scope="row">{label}</th><td>{fmt(p)}</td>'
+            f'<tr class="{"true" if true else ""}"><th scope="row">{label}</th>'
+            f"<td{wrap}>{shown}</td>"
             f'<td class="bar" aria-hidden="true"><span style="width:{100 * p:.2f}%"></span></td></tr>'
         )
     table = (

@@ -15,8 +15,8 @@ from core.figures.simplex import simplex_chart
 from core.figures.style import FigureStyle
 from core.panels.parts import Panel, chart, esc, html_block, metric, metrics, panel
 from core.scenario import MAX_CLASSES, Scenario
-from core.simplex import simplex_page
-from core.text import fmt
+from core.simplex import SimplexView, simplex_page
+from core.text import fmt, fmt_prob, relation
 
 __all__ = ["LR_RANGE", "STEPS_RANGE", "simplex_panel"]
 
@@ -49,6 +49,16 @@ def _classes(n: int) -> str:
     return "class" if n == 1 else "classes"
 
 
+def _bullet(name: str, view: SimplexView, i: int, rescaled: bool) -> str:
+    """``p(name) = 0.0844``: the model's probability over all classes; with hidden classes, the triangle's
+    rescaled value after it, said to be the triangle's (``(0.0900 on the triangle)``)."""
+    sign, number = relation(fmt_prob(float(view.p_all[i]), float(view.log_p_all[i])))
+    shown = f"<li>p({esc(name)}) {sign} {number}"
+    if rescaled:
+        shown += f" ({fmt_prob(float(view.now[i]), float(view.log_now[i]))} on the triangle)"
+    return shown + "</li>"
+
+
 def simplex_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) -> Panel:
     """The triangle and its facts for ``sc``, with the page's learning rate, steps and corners."""
     unknown = set(extra) - {"lr", "steps", "corners"}
@@ -68,14 +78,15 @@ def simplex_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) ->
     )
     view = numbers.view
     names = [sc.classes[i] for i in view.classes]
-    probs = "".join(f"<li>p({esc(n)}) = {fmt(float(v))}</li>" for n, v in zip(names, view.now, strict=True))
+    probs = "".join(_bullet(name, view, i, bool(numbers.hidden)) for i, name in enumerate(names))
     facts = [
         metrics(
             metric(
                 "sx_loss",
                 "Loss on the triangle",
                 f"{fmt(numbers.loss_shown)} {sc.unit}",
-                help=f"Cross-entropy −log p({names[0]}) of the point shown.",
+                help=f"Cross-entropy −log p({names[0]}) of the point shown"
+                + (", with p rescaled over the three classes on the triangle." if numbers.hidden else "."),
             )
         ),
         html_block("sx_probs", f'<ul class="probs">{probs}</ul>'),
@@ -88,7 +99,8 @@ def simplex_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) ->
                 f'<div class="note" role="note"><b>{len(numbers.hidden)} more {_classes(len(numbers.hidden))}</b> '
                 f"({rest}) {'holds' if len(numbers.hidden) == 1 else 'hold'} "
                 f"{fmt(numbers.rest_percent, 2)}% of the probability. The triangle shows the three chosen classes' "
-                "probabilities rescaled to sum to 1, which is exactly softmax over their three logits. "
+                "probabilities rescaled to sum to 1 (the numbers marked “on the triangle” above; the first number "
+                "of each line is the model's own), which is exactly softmax over their three logits. "
                 f"The full cross-entropy is {fmt(numbers.loss_full)} {esc(sc.unit)}: the loss on the triangle "
                 "plus −log of the three classes' share.</div>",
             )

@@ -52,9 +52,10 @@ def test_true_class_and_unit_move_the_contours() -> None:
     assert shown_loss(at) == pytest.approx(-math.log2(sp_softmax([2.0, 1.0, 0.1])[0]), abs=5e-5)
     after = contours(at)
     assert after[0]["a"] != before[0]["a"]  # the contours moved
-    assert [c["text"][0] for c in after] == ["0.25 bits", "0.5 bits", "1 bits", "2 bits", "3 bits", "5 bits", "8 bits"]
-    for line in after:
-        level = float(line["text"][0].split()[0])
+    assert len(after) == 7  # 0.25, 0.5, 1, 2, 3, 5, 8 bits; labelled where the triangle has room (p = 2^-L at
+    # most 0.7) and 0.08 apart in p: 1 bit (0.5), 2 (0.25), 3 (0.125), 5 (0.031), not 8 (0.0039, 0.027 below 5)
+    assert [c["text"][0] for c in after if c["text"][0]] == ["1 bits", "2 bits", "3 bits", "5 bits"]
+    for line, level in zip(after, (0.25, 0.5, 1, 2, 3, 5, 8), strict=True):
         assert line["a"] == pytest.approx([2**-level] * 2, abs=1e-6)  # L bits at p(true) = 2^-L
     at.select_slider(key="sx_lr").set_value(0.1).run()
     at.slider(key="sx_steps").set_value(80).run()
@@ -108,3 +109,15 @@ def test_a_corner_warning_shows_the_class_name_once_and_literally(name: str) -> 
     assert warning.count(name) == 1
     # the corner pickers are plain-text selectboxes: their options are the names as they are
     assert name in at.selectbox(key="sx_b").options
+
+
+def test_two_classes_explain_the_triangle_and_offer_a_third() -> None:
+    """With two classes (allowed everywhere, Edit classes can remove down to two) the page explains
+    instead of failing, and one click adds a third class and draws the triangle."""
+    at = open_page(PAGE, {"classes": "cat,dog", "logits": "2,1", "target": "dog"})
+    assert not at.exception
+    assert any("needs three classes" in i.value for i in at.info)
+    at.button(key="sx_add_class").click().run()
+    assert not at.exception
+    assert len(url(at)["classes"].split(",")) == 3
+    assert shown_loss(at) > 0

@@ -4,7 +4,8 @@
 function (``core.panels.PANELS``) for the same example, so a drag and a commit cannot
 disagree. The numbers shown are also checked independently of the code under test:
 cross-entropy and probabilities from ``scipy.special.log_softmax`` of ``z / T`` (only
-the formatting is borrowed, from ``core.text.fmt``), the top pick from an argmax, and the
+the formatting is borrowed, from ``core.text.fmt`` and ``fmt_prob``: a probability that underflows is written
+from its log, "≈ 3.1 × 10⁻⁴³⁴³"), the top pick from an argmax, and the
 Simplex page's three classes picked by hand.
 """
 
@@ -27,7 +28,7 @@ from starlette.datastructures import Headers
 from core.figures.style import style_for
 from core.panels import PANELS
 from core.scenario import Scenario
-from core.text import fmt
+from core.text import fmt, fmt_prob
 from routes.live import answer, same_origin
 
 NAMES = ("cat", "dog", "rabbit", "<b>fox</b>", "a&b", "élan", "猫", "o'brien", 'say "hi"', "owl", "eel", "ant")
@@ -119,6 +120,16 @@ def _html(panel: dict[str, Any], key: str) -> str:
     raise AssertionError(f"no html part {key!r}")
 
 
+def _p(log_p: float) -> str:
+    """A probability as the panels write it, from its log (scipy's): "0.2424" or "≈ 3.1 × 10⁻⁴³⁴³"."""
+    return fmt_prob(float(np.exp(log_p)), float(log_p))
+
+
+def _is(shown: str) -> str:
+    """What follows "p(name)": "= 0.2424", or "≈ 3.1 × 10⁻⁴³⁴³" (never "= ≈")."""
+    return shown if shown.startswith("≈") else f"= {shown}"
+
+
 def _in_unit(nats: float, unit: str) -> float:
     return nats / LN2 if unit == "bits" else nats
 
@@ -165,8 +176,10 @@ def test_answer_is_the_pages_panel_with_the_right_numbers(msg: dict[str, Any]) -
         log_p3 = log_softmax(z[idx] / t)
         assert shown["sx_loss"] == f"{fmt(_in_unit(-log_p3[0], unit))} {unit}"
         items = re.findall(r"<li>(.*?)</li>", _html(panel, "sx_probs"))
-        p3 = np.exp(log_p3)
-        assert items == [f"p({html.escape(names[i])}) = {fmt(float(p))}" for i, p in zip(idx, p3, strict=True)]
+        log_p = log_softmax(z / t)
+        # the model's own probability first; with hidden classes, the triangle's rescaled one, said to be so
+        rescaled = (lambda k: f" ({_p(log_p3[k])} on the triangle)") if z.size > 3 else (lambda k: "")
+        assert items == [f"p({html.escape(names[i])}) {_is(_p(log_p[i]))}{rescaled(k)}" for k, i in enumerate(idx)]
         if z.size > 3:  # the note on the hidden classes gives the loss over all classes
             full = -log_softmax(z / t)[y]
             assert f"The full cross-entropy is {fmt(_in_unit(full, unit))} {unit}" in _html(panel, "sx_hidden")
@@ -174,12 +187,12 @@ def test_answer_is_the_pages_panel_with_the_right_numbers(msg: dict[str, Any]) -
     log_p = log_softmax(z / t)
     assert shown["ce"] == f"{fmt(_in_unit(-log_p[y], unit))} {unit}"
     if msg["page"] == "playground":
-        assert shown["p_true"] == fmt(float(np.exp(log_p[y])))
+        assert shown["p_true"] == _p(log_p[y])
         tied = [i for i in range(z.size) if z[i] == z.max()]  # every class with the largest logit: a tie if several
         assert shown["top"] == ", ".join(names[i] for i in tied)
     else:
-        cells = re.findall(r"</th><td>(.*?)</td>", _html(panel, "readout_probs"))
-        assert cells == [fmt(float(np.exp(lp))) for lp in log_p]
+        cells = re.findall(r"</th><td[^>]*>(.*?)</td>", _html(panel, "readout_probs"))
+        assert cells == [_p(lp) for lp in log_p]
 
 
 def test_the_worked_example_is_exact() -> None:
