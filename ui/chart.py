@@ -36,7 +36,10 @@ CONFIG: dict[str, Any] = {
     "showSendToCloud": False,  # nothing leaves the page: no "share to Plotly's cloud" button
     "showEditInChartStudio": False,
     "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoom2d", "pan2d", "autoScale2d"],
+    # the axes are fixed (fixedrange), so zoom and pan buttons did nothing: the toolbar keeps only
+    # "download as PNG", shown on hover in the corner the title leaves free, and not on touch screens
+    # (plotly_draw.js), where it sat over the title
+    "modeBarButtons": [["toImage"]],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
 

@@ -50,14 +50,38 @@ function renderTables(box, tables) {
 }
 
 // Light or dark theme: chart text takes the page's text colour, and on a dark page the
-// black lines and outlines of the specs (and Plotly's default #444) become that colour too, and
-// the white boxes behind labels (annotations) become dark, so their now light text stays readable.
+// black lines, outlines and "ink" labels of the specs (and Plotly's default #444) become that colour too,
+// and every light box behind a label (an annotation's bgcolor) takes the page's own dark background,
+// so the now light text on it stays readable (WCAG AA: tests/e2e/test_chart_contrast.py).
 const DARK_ONLY = new Set(["#000000", "#444444", "#444"]);
-const LIGHT_BOXES = new Set(["rgba(255,255,255,0.85)"]); // not #ffffff: the true class's hatch stays white
 
-function themed(spec, textColor) {
-  const rgb = (textColor.match(/\d+(\.\d+)?/g) || ["0", "0", "0"]).slice(0, 3).map(Number);
-  const dark = (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255 > 0.5; // light text: dark page
+function rgbOf(colour) {
+  const m = String(colour || "").match(/[\d.]+/g) || [];
+  if (String(colour).startsWith("#")) {
+    const h = colour.length === 4 ? colour.replace(/#(.)(.)(.)/, "#$1$1$2$2$3$3") : colour;
+    return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+  }
+  return m.slice(0, 3).map(Number);
+}
+function isLight(colour) {
+  const [r, g, b] = rgbOf(colour);
+  return (0.299 * r + 0.587 * g + 0.114 * b) / 255 > 0.5;
+}
+
+// The page's background behind `node` (the first ancestor with an opaque one).
+function pageBackground(node) {
+  for (let n = node; n && n.nodeType === 1; n = n.parentElement) {
+    const bg = getComputedStyle(n).backgroundColor;
+    const m = bg.match(/[\d.]+/g);
+    if (m && (m.length < 4 || Number(m[3]) > 0.5)) return `rgb(${m.slice(0, 3).join(",")})`;
+  }
+  return "rgb(255,255,255)";
+}
+
+function themed(spec, textColor, background) {
+  const dark = isLight(textColor); // light text: a dark page
+  const [br, bg, bb] = rgbOf(background);
+  const darkBox = `rgba(${br},${bg},${bb},0.85)`;
   const swap = (value) => {
     if (Array.isArray(value)) return value.map(swap);
     if (value && typeof value === "object") {
@@ -66,13 +90,66 @@ function themed(spec, textColor) {
       return out;
     }
     if (!dark || typeof value !== "string") return value;
-    const v = value.toLowerCase().replace(/\s+/g, "");
-    if (DARK_ONLY.has(v)) return textColor;
-    return LIGHT_BOXES.has(v) ? "rgba(14,17,23,0.85)" : value;
+    return DARK_ONLY.has(value.toLowerCase().replace(/\s+/g, "")) ? textColor : value;
   };
   const layout = swap(spec.layout);
   layout.font = { ...(layout.font || {}), color: textColor };
+  if (dark && Array.isArray(layout.annotations)) {
+    // a label's box: light boxes turn dark and their text light (never light text on a light box)
+    layout.annotations = layout.annotations.map((a) => {
+      if (!a.bgcolor || !isLight(a.bgcolor)) return a;
+      return { ...a, bgcolor: darkBox, font: { ...(a.font || {}), color: textColor } };
+    });
+  }
   return { data: swap(spec.data), layout };
+}
+
+// Plotly does not wrap a title: one longer than the chart was cut at its right edge (on a phone, on a
+// projector). Break it into lines that fit the width, leaving the toolbar's corner free, and make room.
+const TOOLBAR_ROOM = 40; // px: the one toolbar button, top right
+const measureCanvas = document.createElement("canvas");
+
+function plainText(markup) {
+  // the title's visible text (tags dropped, entities decoded) without running anything in it
+  return new DOMParser().parseFromString(`<p>${markup.replace(/<br>/g, " ")}</p>`, "text/html").body.textContent || "";
+}
+
+function fitTitle(layout, width) {
+  const title = layout.title;
+  if (!title || !title.text || !(width > 0)) return layout;
+  const size = (title.font && title.font.size) || (layout.font && layout.font.size) || 16;
+  const family = (layout.font && layout.font.family) || "sans-serif";
+  const ctx = measureCanvas.getContext("2d");
+  ctx.font = `${(title.font && title.font.weight) || 600} ${size}px ${family}`;
+  const margin = layout.margin || {};
+  const room = width - (margin.l || 0) - TOOLBAR_ROOM;
+  const fits = (words) => ctx.measureText(plainText(words.join(" "))).width <= room;
+  const words = title.text.split(" ");
+  if (fits(words)) return layout;
+  const lines = [];
+  let line = [];
+  for (const w of words) {
+    if (line.length && !fits([...line, w])) {
+      lines.push(line.join(" "));
+      line = [];
+    }
+    line.push(w);
+  }
+  if (line.length) lines.push(line.join(" "));
+  const extra = Math.round((lines.length - 1) * size * 1.3 + 6);
+  return {
+    ...layout,
+    title: { ...title, text: lines.join("<br>") }, // Plotly centres its lines in the (taller) top margin
+    margin: { ...margin, t: (margin.t || 0) + extra },
+    height: (layout.height || 0) + extra,
+  };
+}
+
+// Plotly's toolbar (only "download as PNG"): on hover, in the corner the title leaves free; none on a
+// touch screen, where it stayed over the chart's title.
+function chartConfig(config) {
+  const touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  return { ...config, displayModeBar: touch ? false : "hover" };
 }
 
 
@@ -100,29 +177,40 @@ function drawChart(holder, data, config) {
     numbers.__tables = data.tables || [];
     if (numbers.open) renderTables(numbers.querySelector(".tables"), numbers.__tables);
   }
+  el.__spec = data.spec;
+  el.__config = config;
+  el.__holder = holder;
   if (!el.__resizeObserver && window.ResizeObserver) {
-    // A chart drawn while hidden (in a tab not yet shown) gets Plotly's default width:
-    // redraw at the real width whenever the element's size changes.
+    // A chart drawn while hidden (in a tab not yet shown) gets Plotly's default width, and a title
+    // breaks into lines by the width: draw again whenever the element's width changes.
     let last = 0;
     el.__resizeObserver = new ResizeObserver((entries) => {
       const width = Math.round(entries[0].contentRect.width);
       if (width > 0 && width !== last && window.Plotly && el._fullLayout) {
         last = width;
+        render(el);
         window.Plotly.Plots.resize(el);
       }
     });
     el.__resizeObserver.observe(el);
   }
-  plotly().then((Plotly) => {
-    const color = getComputedStyle(holder).color || "rgb(49, 51, 63)";
-    const drawn = JSON.stringify([data.spec, color]);
-    if (el.__drawn === drawn && el._fullLayout) return; // the same chart (a commit after a drag): nothing to do
-    el.__drawn = drawn;
-    const spec = themed(data.spec, color);
-    keepUnchangedArrays(spec.data, el.__data);
-    el.__data = spec.data;
-    Plotly.react(el, spec.data, spec.layout, config);
-  }).catch((err) => { el.textContent = String(err.message); });
+  plotly().then(() => render(el)).catch((err) => { el.textContent = String(err.message); });
+}
+
+function render(el) {
+  const Plotly = window.Plotly;
+  const color = getComputedStyle(el.__holder).color || "rgb(49, 51, 63)";
+  const background = pageBackground(el.__holder);
+  const width = Math.round(el.clientWidth);
+  const drawn = JSON.stringify([el.__spec, color, background, width]);
+  if (el.__drawn === drawn && el._fullLayout) return; // the same chart (a commit after a drag): nothing to do
+  el.__drawn = drawn;
+  const spec = themed(el.__spec, color, background);
+  spec.layout = fitTitle(spec.layout, width);
+  el.style.minHeight = `${spec.layout.height}px`;
+  keepUnchangedArrays(spec.data, el.__data);
+  el.__data = spec.data;
+  Plotly.react(el, spec.data, spec.layout, chartConfig(el.__config));
 }
 
 // Plotly.react compares data arrays by identity: an array equal to the one drawn last time is given back

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from core.figures.style import Chart, FigureStyle, Spec, Table, axis, base_layout, dotted_vline, legend
+from core.figures.style import ON_LIGHT, Chart, FigureStyle, Spec, Table, axis, base_layout, dotted_vline, legend
 from core.figures.tables import curve_table
 from core.query import format_number
 from core.text import fmt
@@ -82,10 +82,10 @@ def gradient_curves(curves: Curves, p_now: float, gamma: float, style: FigureSty
     """d(loss)/d(true logit) over p(true) for the three losses, at the curves' temperature T (divided by T)."""
     t = curves.temperature
     at_t = "" if t == 1 else f" at T = {format_number(t)}"
-    # the axis keeps the T = 1 view's proportions: cross-entropy's gradient spans (-1/T, 0)
-    yaxis = axis(style, title={"text": f"∂L/∂z(true){at_t}"}, range=[-1.05 / t, 0.05 / t], zeroline=True)
-    layout = _over_p_layout(style, "ce_grads", f"How hard each loss pushes the true logit{at_t}", p_now, yaxis)
     series = (curves.ce_grad, curves.se_grad, curves.focal_grad)
+    # the axis title stays short (the chart's title says "at T"): a long one ran above the plot, into the title
+    yaxis = axis(style, title={"text": "∂L/∂z(true)"}, range=_holding(series, -1.0 / t, 0.0), zeroline=True)
+    layout = _over_p_layout(style, "ce_grads", f"How hard each loss pushes the true logit{at_t}", p_now, yaxis)
     data = _three_lines(curves, series, gamma, style)
     rule = "p - 1" if t == 1 else f"(p - 1) / T with T = {format_number(t)}"
     alt = (
@@ -95,6 +95,17 @@ def gradient_curves(curves: Curves, p_now: float, gamma: float, style: FigureSty
         f"The dotted line marks the current p = {fmt(p_now)}."
     )
     return Chart({"data": data, "layout": layout}, alt, _tables(curves, series, gamma, f"∂L/∂z(true){at_t}"))
+
+
+def _holding(series: tuple[npt.ArrayLike, ...], lo: float, hi: float) -> list[float]:
+    """An axis range holding every curve drawn and at least [lo, hi] (cross-entropy's (−1/T, 0)), 5% to spare
+    (focal loss's gradient dips below −1/T, squared error's too at small T)."""
+    values = np.concatenate([np.ravel(np.asarray(y, dtype=np.float64)) for y in series])
+    values = values[np.isfinite(values)]
+    low = min(lo, float(values.min())) if values.size else lo
+    high = max(hi, float(values.max())) if values.size else hi
+    pad = 0.05 * (high - low)
+    return [low - pad, high + pad]
 
 
 def information_bar(h: float, kl: float, unit: str, style: FigureStyle, *, symbol: str = "y") -> Chart:
@@ -126,6 +137,7 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle, *, symbo
             "marker": {"color": style.true},
             "text": [f"KL = {fmt(klu)}"],
             "textposition": "inside",
+            "insidetextfont": {"color": ON_LIGHT},  # dark text on the orange bar in both themes (AA)
             "insidetextanchor": "middle",
             "hovertemplate": f"KL({y} ‖ p) = %{{x:.6f}} {unit}<extra></extra>",
         },
@@ -134,11 +146,11 @@ def information_bar(h: float, kl: float, unit: str, style: FigureStyle, *, symbo
     layout = base_layout(
         style,
         "information",
-        f"Cross-entropy = entropy + KL divergence = {fmt(total)} {unit}",
+        f"Cross-entropy H({y}, p) = {fmt(total)} {unit}",  # names the target: ỹ when smoothed or typed
         height=220,
         barmode="stack",
         showlegend=True,
-        legend=legend(style),
+        legend={**legend(style), "traceorder": "normal"},  # as the bar stacks them, H then KL (Plotly reverses)
         xaxis=axis(style, range=[0, max(total * 1.05, 1e-9)]),
         yaxis=axis(style, showticklabels=False),
     )

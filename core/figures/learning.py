@@ -64,9 +64,13 @@ def descent_losses(losses: npt.ArrayLike, step: int, unit: str, style: FigureSty
             "x": [k],
             "y": [y[k]],
             "text": [f"{fmt(y[k])} {unit}"],
-            "textposition": "top right",
+            "textposition": "top right" if k < (len(y) - 1) / 2 else "top left",  # into the plot, not off it
             "cliponaxis": False,
-            "marker": {"size": 13, "color": style.curve, "line": {"color": "#000000", "width": 1.5}},
+            "marker": {
+                "size": 1.3 * style.marker_size,
+                "color": style.curve,
+                "line": {"color": "#000000", "width": 1.5},
+            },
             "hoverinfo": "skip",
         },
     ]
@@ -75,7 +79,7 @@ def descent_losses(losses: npt.ArrayLike, step: int, unit: str, style: FigureSty
         "descent_losses",
         "Cross-entropy per step",
         xaxis=axis(style, title={"text": "step"}, range=[0, len(y) - 1]),
-        yaxis=axis(style, title={"text": unit}, range=[0, max(1.1 * max(y), 1e-3)]),
+        yaxis=axis(style, title={"text": unit}, range=[0, max(1.3 * max(y), 1e-3)]),  # room for the point's label
         shapes=dotted_vline(k),
     )
     alt = (
@@ -213,7 +217,7 @@ def decision_regions(
                 "name": safe,
                 "marker": {
                     "symbol": SYMBOLS[c % len(SYMBOLS)],
-                    "size": 10,
+                    "size": style.marker_size,
                     "color": colours[c],
                     "line": {"color": "#000000", "width": 1},
                 },
@@ -289,8 +293,8 @@ def training_curves(
             side="right",
             range=[0, 102],
             showgrid=False,
-            tickvals=[0, 50, 100],
-            ticktext=["0%", "50%", "100%"],
+            tickvals=[50, 100],  # no "0%" in the corner, on the last epoch's number
+            ticktext=["50%", "100%"],
         ),
         shapes=dotted_vline(k),
     )

@@ -25,20 +25,35 @@ from core.figures.style import (
     base_layout,
     class_axis,
     class_bars,
-    nice_span,
     plotly_text,
 )
 from core.figures.tables import class_table, curve_table
-from core.text import fmt
+from core.text import fmt, fmt_prob, relation
 
 PROBS_TITLE = "Probabilities  p = softmax(z / T)"
 GRAD_TITLE = "Gradient  ∂L/∂z"
 
 
-def probability_bars(classes: Sequence[str], probs: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
-    """Softmax probabilities as labelled bars on a fixed 0..1 axis."""
+def probability_bars(
+    classes: Sequence[str],
+    probs: npt.ArrayLike,
+    target: int,
+    style: FigureStyle,
+    log_probs: npt.ArrayLike | None = None,
+) -> Chart:
+    """Softmax probabilities as labelled bars on a fixed 0..1 axis.
+
+    With ``log_probs`` (log-softmax, from core) a probability that underflowed to 0 is
+    labelled from its log (``≈ 3.1 × 10⁻⁴³⁴³``), in the bars, the alt text and the table.
+    """
     p = np.asarray(probs, dtype=np.float64)
-    trace = class_bars(classes, p, target, style, text=[fmt(x) for x in p], hover="p(%{customdata}) = %{x:.6f}")
+    if log_probs is None:
+        shown = [fmt(float(x)) for x in p]
+    else:
+        shown = [
+            fmt_prob(float(x), float(lp)) for x, lp in zip(p, np.asarray(log_probs, dtype=np.float64), strict=True)
+        ]
+    trace = class_bars(classes, p, target, style, text=shown, hover="p(%{customdata}) = %{x:.6f}")
     layout = base_layout(
         style,
         "probs",
@@ -47,22 +62,37 @@ def probability_bars(classes: Sequence[str], probs: npt.ArrayLike, target: int, 
         xaxis=axis(style, range=[0, 1.2], tickvals=[0, 0.25, 0.5, 0.75, 1], zeroline=True),
         yaxis=axis(style, **class_axis(classes, target)),
     )
-    alt = "Bar chart of probabilities. " + alt_values(classes, p, target)
-    return Chart({"data": [trace], "layout": layout}, alt, (class_table(PROBS_TITLE, classes, p, target, "p"),))
+    alt = "Bar chart of probabilities. " + alt_values(classes, p, target, shown)
+    table = class_table(PROBS_TITLE, classes, p, target, "p", shown)
+    return Chart({"data": [trace], "layout": layout}, alt, (table,))
 
 
-def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, style: FigureStyle) -> Chart:
-    """d(loss)/d(logit) per class: negative for the true class, positive for the rest."""
+def gradient_bars(
+    classes: Sequence[str], grad: npt.ArrayLike, target: int, style: FigureStyle, *, temperature: float = 1.0
+) -> Chart:
+    """d(loss)/d(logit) per class, (p − y) / T: negative for the true class, positive for the rest.
+
+    The axis is fixed at ±1/T, the bound of (p − y) / T for any p and any target y that is a
+    distribution (one-hot or smoothed): the same at every step and for every example at that T, so a
+    bar's length is the gradient's size (it shrinks as the model learns) instead of being rescaled
+    away. Each value is written beside the zero line on the side its bar does not take, so a long
+    negative bar's "−" never runs into the class names.
+    """
     g = np.asarray(grad, dtype=np.float64)
-    span = nice_span(float(np.max(np.abs(g))) if g.size else 0.0)
-    trace = class_bars(
-        classes,
-        g,
-        target,
-        style,
-        text=[("+" if x > 0 else "") + fmt(float(x)) for x in g],
-        hover="∂L/∂z(%{customdata}) = %{x:.6f}",
-    )
+    bound = 1.0 / temperature
+    span = 1.05 * max(bound, float(np.max(np.abs(g))) if g.size else 0.0)  # a caller's stray value still fits
+    trace = class_bars(classes, g, target, style, text=None, hover="∂L/∂z(%{customdata}) = %{x:.6f}")
+    values = [
+        {
+            "x": 0,
+            "y": i,
+            "text": ("+" if x > 0 else "") + fmt(float(x)),
+            "showarrow": False,
+            "xanchor": "left" if x < 0 else "right",  # across zero from the bar
+            "xshift": 5 if x < 0 else -5,
+        }
+        for i, x in enumerate(g)
+    ]
     layout = base_layout(
         style,
         "grad",
@@ -76,8 +106,12 @@ def gradient_bars(classes: Sequence[str], grad: npt.ArrayLike, target: int, styl
             zerolinecolor="rgba(128,128,128,0.8)",
         ),
         yaxis=axis(style, **class_axis(classes, target)),
+        annotations=values,
     )
-    alt = "Bar chart of the gradient of the loss with respect to each logit. " + alt_values(classes, g, target)
+    alt = (
+        "Bar chart of the gradient of the loss with respect to each logit, on a fixed scale from "
+        f"−{fmt(bound)} to {fmt(bound)} (the largest a gradient (p − y) / T can be). " + alt_values(classes, g, target)
+    )
     return Chart({"data": [trace], "layout": layout}, alt, (class_table(GRAD_TITLE, classes, g, target, "∂L/∂z"),))
 
 
@@ -94,9 +128,33 @@ def _curve_line(unit: str) -> tuple[tuple[float, ...], tuple[float, ...], Table]
     return tuple(curve.p.tolist()), tuple(round(y, 6) for y in curve.loss.tolist()), table
 
 
+NOTE_CHARS = 24
+"""A line of the loss curve's label or note holds at most this many characters: the plot is ~290 px wide on a
+390 px phone (and the text 1.35 times larger on a projector, in a wider chart)."""
+
+
+def _short(name: str, chars: int) -> str:
+    return name if len(name) <= chars else name[: chars - 1] + "…"
+
+
+def _p_lines(name: str, shown: str) -> list[str]:
+    """``p(name) = shown`` on one line if it fits, else the name and the value on two (the name shortened)."""
+    sign, number = relation(shown)
+    line = f"p({name}) {sign} {number}"
+    if len(line) <= NOTE_CHARS:
+        return [line]
+    return [f"p({_short(name, NOTE_CHARS - 3)})", f"{sign} {number}"]
+
+
 def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
-    """The loss -log p as a function of p(true class) (``curve``, from core), with the example marked."""
+    """The loss -log p as a function of p(true class) (``curve``, from core), with the example marked.
+
+    The label sits in the plot's empty upper right (the curve is low there) with an arrow to the point, so it
+    never covers the title; a loss above the axis gets a note in that corner instead. A p(true) that underflowed
+    is written from its log (:func:`core.text.fmt_prob`), never as 0.
+    """
     unit, p_true, loss = curve.unit, curve.p_now, curve.loss_now
+    p_shown = fmt_prob(p_true, curve.log_p_now)
     floor = curve.reference
     top = max(floor, 1.2 * loss) if loss <= 3 * floor else floor
     name = plotly_text(true_class)
@@ -110,6 +168,8 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
             "hovertemplate": f"p = %{{x:.4f}}<br>loss = %{{y:.4f}} {unit}<extra></extra>",
         }
     ]
+    label_font = {"color": "#000000", "size": style.font_size - 2}
+    lines = [plotly_text(line) for line in _p_lines(true_class, p_shown)]
     annotations: list[Spec] = []
     if loss <= top:
         data.append(
@@ -118,6 +178,7 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
                 "mode": "markers",
                 "x": [p_true],
                 "y": [loss],
+                "cliponaxis": False,  # whole at p = 0 or 1, on the axes
                 "marker": {
                     "size": 4 * style.line_width + 6,
                     "color": style.true,
@@ -131,26 +192,32 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
             {
                 "x": p_true,
                 "y": loss,
-                "text": f"p({name}) = {fmt(p_true)}<br>loss = {fmt(loss)} {unit}",
+                # the text's centre, in the axes' own units: the upper right, where -log p is low
+                "axref": "x",
+                "ayref": "y",
+                "ax": 0.62,
+                "ay": 0.62 * top,
+                "text": "<br>".join([*lines, f"loss = {fmt(loss)} {unit}"]),
                 "showarrow": True,
                 "arrowhead": 2,
-                "ax": 60 if p_true < 0.6 else -60,
-                "ay": -40,
                 "bgcolor": "rgba(255,255,255,0.85)",
-                "font": {"color": "#000000"},
+                "font": label_font,
             }
         )
     else:
         annotations.append(
             {
-                "x": 0,
-                "y": top,
-                "xanchor": "left",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 1,
+                "y": 1,
+                "xanchor": "right",
                 "yanchor": "top",
+                "align": "right",
                 "showarrow": False,
-                "text": f"p({name}) = {fmt(p_true)}: loss = {fmt(loss)} {unit}, off the chart",
+                "text": "<br>".join([*lines, f"loss = {fmt(loss)} {unit}", "off the chart ↑"]),
                 "bgcolor": "rgba(255,255,255,0.85)",
-                "font": {"color": "#000000"},
+                "font": label_font,
             }
         )
     symbol = "log₂" if unit == "bits" else "ln"
@@ -163,12 +230,13 @@ def loss_curve(true_class: str, curve: LossCurve, style: FigureStyle) -> Chart:
         yaxis=axis(style, title={"text": unit}, range=[0, top]),
         annotations=annotations,
     )
+    sign, number = relation(p_shown)
     alt = (
         f"Curve of the loss −{symbol} p against the probability p of the true class: "
-        f"infinite at p = 0, zero at p = 1. Now p({true_class}) = {fmt(p_true)}, loss = {fmt(loss)} {unit}."
+        f"infinite at p = 0, zero at p = 1. Now p({true_class}) {sign} {number}, loss = {fmt(loss)} {unit}."
     )
     tables = (
         _curve_line(unit)[2],
-        Table("Now", (f"p({true_class})", f"loss ({unit})"), ((fmt(p_true), fmt(loss)),)),
+        Table("Now", (f"p({true_class})", f"loss ({unit})"), ((p_shown, fmt(loss)),)),
     )
     return Chart({"data": data, "layout": layout}, alt, tables)

@@ -13,18 +13,22 @@ import numpy as np
 import numpy.typing as npt
 
 from core.figures.style import (
+    ON_LIGHT,
+    PAPER_BOX,
     Chart,
     FigureStyle,
+    Spec,
     Table,
     alt_values,
     axis,
     bars_height,
     base_layout,
     class_axis,
-    class_label,
+    class_labels,
     dotted_vline,
     legend,
     plotly_text,
+    tint,
 )
 from core.figures.tables import class_table, curve_table, sample
 from core.query import format_number
@@ -61,13 +65,14 @@ def temperature_curves(
     ts = np.asarray(temperatures, dtype=np.float64)
     p = np.asarray(sweep, dtype=np.float64)
     p_now = np.asarray(now, dtype=np.float64)
+    names = class_labels(classes, target)
     data = [
         {
             "type": "scatter",
             "mode": "lines",
             "x": ts.tolist(),
             "y": np.round(p[:, i], 6).tolist(),
-            "name": class_label(c, i == target),
+            "name": names[i],
             "line": {
                 "color": _series_colour(i, target, style),
                 "width": style.line_width * (1.6 if i == target else 1.0),
@@ -87,16 +92,7 @@ def temperature_curves(
         xaxis=axis(style, type="log", title={"text": "temperature T (log scale)"}, range=[-2, 2]),
         yaxis=axis(style, title={"text": "p"}, range=[-0.02, 1.02]),
         shapes=dotted_vline(t_now),
-        annotations=[
-            {
-                "x": math.log10(t_now),  # a log axis places annotations by the exponent
-                "y": 1.02,
-                "yref": "paper",
-                "text": f"T = {format_number(t_now)}",
-                "showarrow": False,
-                "yanchor": "bottom",
-            }
-        ],
+        annotations=[_t_label(t_now, (-2.0, 2.0))],
     )
     alt = f"Lines of each class's probability against temperature from {fmt(float(ts[0]), 2)} to "
     alt += f"{fmt(float(ts[-1]), 2)}. At T = {format_number(t_now)}: " + alt_values(classes, p_now, target)
@@ -110,6 +106,24 @@ def temperature_curves(
         ),
     )
     return Chart({"data": data, "layout": layout}, alt, tables)
+
+
+def _t_label(t_now: float, log_range: tuple[float, float]) -> Spec:
+    """ "T = 2" at the top of the plot beside the dotted line (inside the plot: the title is above it),
+    on the line's right, or its left near the right edge; in a box, as it crosses the curves."""
+    x = math.log10(t_now)  # a log axis places annotations by the exponent
+    right_edge = log_range[1] - x < 0.5
+    return {
+        "x": x,
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "top",
+        "xanchor": "right" if right_edge else "left",
+        "xshift": -4 if right_edge else 4,
+        "text": f"T = {format_number(t_now)}",
+        "showarrow": False,
+        "bgcolor": PAPER_BOX,
+    }
 
 
 def transform_bars(
@@ -147,8 +161,8 @@ def transform_bars(
         height=bars_height(style, 2 * n),
         barmode="group",
         showlegend=True,
-        legend={"orientation": "h", "y": 1.12, "x": 0, "font": {"size": style.font_size - 1}},
-        margin={"l": 8, "r": 24, "t": 48, "b": 8},
+        legend=legend(style),  # under the bars: a legend above them grew into them with the text
+        margin={"l": 8, "r": 24, "t": 8, "b": 8},
         xaxis=axis(style, range=[0, 1.25], tickvals=[0, 0.25, 0.5, 0.75, 1]),
         yaxis=axis(style, **class_axis(classes, target)),
     )
@@ -203,7 +217,7 @@ def sigmoid_chart(
             "x": mx.tolist(),
             "y": my.tolist(),
             "name": "softmax(z₁ / T, z₂ / T)₁",
-            "marker": {"symbol": "circle-open", "size": 10, "color": style.curve, "line": {"width": 2}},
+            "marker": {"symbol": "circle-open", "size": style.marker_size, "color": style.curve, "line": {"width": 2}},
             "hovertemplate": "softmax = %{y:.4f} at (z₁ − z₂) / T = %{x}<extra></extra>",
         },
     ]
@@ -217,7 +231,12 @@ def sigmoid_chart(
                 "x": [x_now],
                 "y": [p_now],
                 "name": "now",
-                "marker": {"symbol": "diamond", "size": 16, "color": style.true, "line": {"width": 2, "color": "#000"}},
+                "marker": {
+                    "symbol": "diamond",
+                    "size": 1.6 * style.marker_size,
+                    "color": style.true,
+                    "line": {"width": 2, "color": "#000000"},
+                },
                 "hovertemplate": f"p({a}) = %{{y:.4f}}<extra></extra>",
             }
         )
@@ -229,7 +248,7 @@ def sigmoid_chart(
                 "showarrow": True,
                 "ax": -70 if x_now > 0 else 70,
                 "ay": -30,
-                "bgcolor": "rgba(255,255,255,0.85)",
+                "bgcolor": PAPER_BOX,
             }
         )
     layout = base_layout(
@@ -264,22 +283,26 @@ def jacobian_heatmap(
 ) -> Chart:
     """The softmax Jacobian at T as a labelled heatmap: row i, column j holds ∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ) / T."""
     j = np.asarray(jac, dtype=np.float64)
+    n = len(classes)
     span = max(float(np.max(np.abs(j))), 1e-12)  # the colour scale's half-width
-    labels = [class_label(c, i == target) for i, c in enumerate(classes)]
+    labels = class_labels(classes, target)
+    full = [plotly_text(c) for c in classes]
     data = [
         {
             "type": "heatmap",
             "z": np.round(j, 6).tolist(),
-            "x": labels,
-            "y": labels,
-            "text": [[fmt(float(v)) for v in row] for row in j],
+            "x": list(range(n)),
+            "y": list(range(n)),
+            "text": [[fmt(float(v), 3) for v in row] for row in j],  # 4 decimals in the table
             "texttemplate": "%{text}",
-            "textfont": {"size": style.font_size},
+            "textfont": {"size": max(style.font_size - 4, 11), "color": ON_LIGHT},
             "zmin": -span,
             "zmax": span,
-            "colorscale": [[0.0, style.other], [0.5, "#ffffff"], [1.0, style.true]],
+            # light ends, so one dark ink reads on every cell in both themes (the cells keep their colours)
+            "colorscale": [[0.0, tint(style.other, 0.35)], [0.5, "#ffffff"], [1.0, style.true]],
             "colorbar": {"thickness": 14},
-            "hovertemplate": "∂p(%{y}) / ∂z(%{x}) = %{z:.6f}<extra></extra>",
+            "customdata": [[[full[r], full[c]] for c in range(n)] for r in range(n)],
+            "hovertemplate": "∂p(%{customdata[0]}) / ∂z(%{customdata[1]}) = %{z:.6f}<extra></extra>",
         }
     ]
     title = "∂pᵢ/∂zⱼ = pᵢ(δᵢⱼ − pⱼ)" + ("" if temperature == 1.0 else f" / {format_number(temperature)}")
@@ -288,8 +311,24 @@ def jacobian_heatmap(
         "jacobian",
         title,
         height=bars_height(style, len(classes)) + 40,
-        xaxis=axis(style, title={"text": "logit zⱼ"}, side="bottom", type="category"),
-        yaxis=axis(style, title={"text": "probability pᵢ"}, autorange="reversed", type="category"),
+        xaxis=axis(
+            style,
+            title={"text": "logit zⱼ"},
+            side="bottom",
+            tickmode="array",
+            tickvals=list(range(n)),
+            ticktext=[label.replace(" ✓ true", "<br>✓ true") for label in labels],  # narrow columns
+            showgrid=False,
+        ),
+        yaxis=axis(
+            style,
+            title={"text": "probability pᵢ"},
+            autorange="reversed",
+            tickmode="array",
+            tickvals=list(range(n)),
+            ticktext=labels,
+            showgrid=False,
+        ),
     )
     cells = "; ".join(
         f"row {a}, column {b}: {fmt(float(j[r, c]))}" for r, a in enumerate(classes) for c, b in enumerate(classes)

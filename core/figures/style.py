@@ -47,6 +47,8 @@ class FigureStyle:
     font_family: str = '"Source Sans", "Source Sans Pro", "Source Sans 3", sans-serif'
     """Streamlit's own typeface, which the page already serves (nothing downloaded)"""
     line_width: float = 3.0
+    marker_size: float = 10.0
+    """the usual marker's diameter in px (points, the current point a little larger): grows with the text"""
     height: int = 300
     series: tuple[str, ...] = tuple(
         OKABE_ITO[k] for k in ("blue", "bluish_green", "sky_blue", "reddish_purple", "black", "vermillion")
@@ -62,6 +64,7 @@ PRESENT_STYLE = replace(
     STYLE,
     font_size=round(STYLE.font_size * PRESENT_SCALE),
     line_width=STYLE.line_width * 1.7,
+    marker_size=STYLE.marker_size * PRESENT_SCALE,
     height=round(STYLE.height * 1.2),
 )
 """The chart style on a projector (``?present=1``): larger text, thicker lines, taller charts."""
@@ -106,9 +109,50 @@ def plotly_text(text: str) -> str:
     return html.escape(text, quote=False).replace("$", "&#36;")
 
 
-def class_label(name: str, is_true: bool) -> str:
-    safe = plotly_text(name)
+INK = "#000000"
+"""Text and outlines drawn in the page's text colour: black here, and the theme's light text on a dark
+page (``ui/plotly_draw.js`` swaps it), so a label given INK reads in both themes."""
+ON_LIGHT = "#1a1a1a"
+"""Text on a light fill that stays light in both themes (an orange bar, a pale heatmap cell): dark always
+(INK would turn light on a dark page, over the same light fill)."""
+PAPER_BOX = "rgba(255,255,255,0.85)"
+"""The box behind a label over lines or bands: white here, the page's dark background on a dark page."""
+
+SHORT_NAME = 14
+"""A class name longer than this is shortened on an axis or in a legend (whole in hover and tables)."""
+
+
+def short_name(name: str, limit: int = SHORT_NAME) -> str:
+    """``name`` cut to ``limit`` characters with an ellipsis, so long names cannot squeeze a chart.
+
+    >>> short_name("Chesapeake Bay retriever"), short_name("cat")
+    ('Chesapeake Ba…', 'cat')
+    """
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def short_names(names: Sequence[str], limit: int = SHORT_NAME) -> list[str]:
+    """:func:`short_name` of each, kept apart: names that would shorten alike keep their ends instead
+    ("German shep…dog", "German shep…pup")."""
+    out = [short_name(n, limit) for n in names]
+    for i, n in enumerate(names):
+        if len(n) > limit and out.count(out[i]) > 1:
+            head = (limit - 1) // 2
+            out[i] = n[:head].rstrip() + "…" + n[-(limit - 1 - head) :].lstrip()
+    return out
+
+
+def class_label(name: str, is_true: bool, *, short: str | None = None) -> str:
+    """A class as an axis or legend shows it: the (shortened) name, the true class in bold and marked "✓ true"."""
+    safe = plotly_text(short_name(name) if short is None else short)
     return f"<b>{safe}</b> ✓ true" if is_true else safe
+
+
+def class_labels(classes: Sequence[str], target: int) -> list[str]:
+    """:func:`class_label` of every class, shortened names kept apart."""
+    return [
+        class_label(c, i == target, short=s) for i, (c, s) in enumerate(zip(classes, short_names(classes), strict=True))
+    ]
 
 
 def bars_height(style: FigureStyle, n_bars: int) -> int:
@@ -129,6 +173,10 @@ def base_layout(style: FigureStyle, revision: str, title: str, **extra: Any) -> 
         "hoverlabel": {"font": {"size": style.font_size}},
     }
     layout.update(extra)
+    for key, value in layout.items():
+        if key.startswith("xaxis") and isinstance(value, dict):
+            # x labels a little lower: at the corner the y axis' "0" and the x axis' "0" no longer touch
+            value.setdefault("ticklabelstandoff", round(0.4 * style.font_size))
     return layout
 
 
@@ -155,26 +203,29 @@ def class_bars(
     target: int,
     style: FigureStyle,
     *,
-    text: list[str],
+    text: list[str] | None,
     hover: str,
 ) -> Spec:
-    """Horizontal bars, one per class top to bottom, the true class hatched and named."""
+    """Horizontal bars, one per class top to bottom, the true class hatched and named.
+
+    ``text`` is written just past each bar's end; ``None`` writes nothing on the bars (the chart
+    places its values itself)."""
     v = np.asarray(values, dtype=np.float64)
     n = len(classes)
     colours = [style.true if i == target else style.other for i in range(n)]
     shapes = ["/" if i == target else "" for i in range(n)]
-    return {
+    trace: Spec = {
         "type": "bar",
         "orientation": "h",
         "x": v.tolist(),
         "y": list(range(n)),
-        "text": text,
-        "textposition": "outside",
-        "cliponaxis": False,
         "marker": {"color": colours, "pattern": {"shape": shapes, "fgcolor": "#ffffff", "solidity": 0.25}},
         "customdata": [plotly_text(c) for c in classes],
         "hovertemplate": hover + "<extra></extra>",
     }
+    if text is not None:
+        trace.update(text=text, textposition="outside", cliponaxis=False)
+    return trace
 
 
 def axis(style: FigureStyle, **extra: Any) -> Spec:
@@ -188,30 +239,23 @@ def axis(style: FigureStyle, **extra: Any) -> Spec:
     return axis
 
 
-def alt_values(classes: Sequence[str], values: npt.NDArray[np.float64], target: int) -> str:
+def alt_values(
+    classes: Sequence[str], values: npt.NDArray[np.float64], target: int, shown: Sequence[str] | None = None
+) -> str:
+    """Each class and its value in words (``shown``: the values as already written, e.g. by fmt_prob)."""
+    cells = list(shown) if shown is not None else [fmt(float(x)) for x in values]
     return "; ".join(
-        f"{c}{' (true class)' if i == target else ''}: {fmt(float(x))}"
-        for i, (c, x) in enumerate(zip(classes, values, strict=True))
+        f"{c}{' (true class)' if i == target else ''}: {cell}"
+        for i, (c, cell) in enumerate(zip(classes, cells, strict=True))
     )
 
 
-_SPANS = tuple(m * 10.0**e for e in range(-6, 3) for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0))
-
-
-def nice_span(largest: float) -> float:
-    """A round axis half-width leaving room for the labels: it changes rarely while dragging,
-    so the chart updates without a relayout (and reads more calmly)."""
-    need = 1.6 * largest
-    if not need > 0:
-        return 1.0  # nothing to show (a vanished gradient): a readable axis, not ±1e-6
-    return next((s for s in _SPANS if s >= need), need)
-
-
 def class_axis(classes: Sequence[str], target: int) -> Spec:
+    """One tick per class, top to bottom, long names shortened (:func:`class_labels`)."""
     return {
         "tickmode": "array",
         "tickvals": list(range(len(classes))),
-        "ticktext": [class_label(c, i == target) for i, c in enumerate(classes)],
+        "ticktext": class_labels(classes, target),
         "autorange": "reversed",
         "automargin": True,
         "showgrid": False,

@@ -28,13 +28,20 @@ def sample(n: int) -> list[int]:
 
 
 def class_table(
-    caption: str, classes: Sequence[str], values: npt.ArrayLike, target: int, header: str = "value"
+    caption: str,
+    classes: Sequence[str],
+    values: npt.ArrayLike,
+    target: int,
+    header: str = "value",
+    shown: Sequence[str] | None = None,
 ) -> Table:
-    """One row per class (the true class marked in words), its value as the page writes numbers."""
+    """One row per class (the true class marked in words), its value as the page writes numbers
+    (or as ``shown`` gives it: a probability written from its log by :func:`core.text.fmt_prob`)."""
     v = np.asarray(values, dtype=np.float64)
+    cells = list(shown) if shown is not None else [fmt(float(x)) for x in v]
     rows = tuple(
-        (f"{c} (true class)" if i == target else c, fmt(float(x)))
-        for i, (c, x) in enumerate(zip(classes, v, strict=True))
+        (f"{c} (true class)" if i == target else c, cell)
+        for i, (c, cell) in enumerate(zip(classes, cells, strict=True))
     )
     return Table(caption, ("class", header), rows)
 

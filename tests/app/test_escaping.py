@@ -99,7 +99,8 @@ def test_the_playground_shows_a_markdown_and_html_name_literally() -> None:
     # charts: labels escaped for Plotly; "Show the numbers" cells are plain text (set with textContent)
     probs = _chart(at, "pg_probs")
     assert "<i>x</i>" not in json.dumps(probs["spec"])
-    assert "&lt;i&gt;x&lt;/i&gt;&#36;y&#36;" in probs["spec"]["layout"]["yaxis"]["ticktext"][0]
+    assert "&lt;i&gt;x&lt;/i&gt;&#36;y&#36;" in probs["spec"]["data"][0]["customdata"][0]  # whole in hover
+    assert probs["spec"]["layout"]["yaxis"]["ticktext"][0].startswith("<b>*b*&lt;i&gt;x&lt;/i&gt;")  # shortened
     assert probs["tables"][0]["rows"][0] == [f"{NAME} (true class)", "0.6590"]
     curve = _chart(at, "pg_loss_curve")
     assert curve["tables"][1]["header"][0] == f"p({NAME})"

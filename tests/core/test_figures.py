@@ -21,7 +21,6 @@ from core.figures.style import (
     alt_values,
     class_bars,
     dotted_vline,
-    nice_span,
     plotly_text,
     rgba,
     tint,
@@ -58,15 +57,6 @@ def test_class_bars_mark_the_true_class_by_colour_and_hatch() -> None:
 
 def test_alt_values_name_the_true_class_in_words() -> None:
     assert alt_values(("a", "b"), np.array([0.25, -1.5]), 1) == "a: 0.2500; b (true class): −1.5000"
-
-
-def test_nice_span_is_round_and_leaves_room() -> None:
-    assert nice_span(0.0) == 1.0
-    assert nice_span(0.5) == 0.8  # 1.6 × 0.5, a round step
-    for largest in (1e-5, 0.0123, 0.7, 3.3, 42.0):
-        span = nice_span(largest)
-        assert span >= 1.6 * largest
-        assert span <= 1.6 * largest * 1.3  # the next round step, not much more
 
 
 def test_colour_helpers() -> None:

@@ -74,7 +74,10 @@ def test_gradient_curves_are_d_loss_d_z_at_t_and_say_so(t: float) -> None:
     if t == 2.0:
         assert title.endswith("at T = 2")
         assert "(p - 1) / T with T = 2" in chart.alt
-        assert chart.spec["layout"]["yaxis"]["range"] == pytest.approx([-1.05 / 2, 0.05 / 2])
+        lo, hi = chart.spec["layout"]["yaxis"]["range"]
+        assert lo <= -1 / 2  # cross-entropy's (p - 1) / T spans (-1/T, 0)
+        assert hi >= 0
+        assert lo < min(min(tr["y"]) for tr in chart.spec["data"])  # focal's dips lower: held too
         assert chart.tables[0].header == ("p(true class)", "∂L/∂z(true) at T = 2")
     else:
         assert "T =" not in title

@@ -160,7 +160,8 @@ def test_loss_curve_off_the_chart_gives_the_loss_log_softmax_gives() -> None:
     text = chart.spec["layout"]["annotations"][0]["text"]
     assert "off the chart" in text
     assert f"loss = {800 + math.log(2):.4f} nats" in text
-    assert chart.tables[1].rows == (("0", f"{800 + math.log(2):.4f}"),)
+    # p = e^−800 / 2 = 1.8339… × 10^−348 (decimal.Decimal(-800).exp() / 2): written from its log, never "0"
+    assert chart.tables[1].rows == (("≈ 1.8 × 10⁻³⁴⁸", f"{800 + math.log(2):.4f}"),)
 
 
 def test_loss_curve_says_infinity_when_the_loss_is_infinite() -> None:

@@ -32,7 +32,10 @@ def test_contours_and_bands_sit_where_the_loss_equals_their_level(unit: str) -> 
     traces = chart.spec["data"]
     assert all(t["type"] == "scatterternary" for t in traces)
     lines = [t for t in traces if t.get("mode") == "lines+text"]
-    assert [t["text"][0] for t in lines] == [f"{level:g} {unit}" for level in page.levels]
+    labels = [t["text"][0] for t in lines]
+    assert len(labels) == len(page.levels)
+    assert all(label in ("", f"{level:g} {unit}") for label, level in zip(labels, page.levels, strict=True))
+    assert sum(bool(label) for label in labels) >= 3  # where the triangle has room (tests/core/test_charts13.py)
     for level, line in zip(page.levels, lines, strict=True):
         assert line["a"] == pytest.approx([base**-level] * 2, abs=1e-6)  # p(true) = base^-L
         assert np.array(line["a"]) + np.array(line["b"]) + np.array(line["c"]) == pytest.approx(1.0)
