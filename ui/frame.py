@@ -6,8 +6,9 @@ session (a bad one is named in a warning and replaced by its default) and gives
 their values back for the URL. :func:`page` reads the example and the page's
 parameters, draws the title, the caption, the toolbar and the warnings, runs the
 page's body, and then writes the URL, whatever the body drew: no page can forget.
-:func:`tabbed` is the frame of the deep-dive pages (logits on the left, a tab per
-section on the right).
+:func:`tabbed` is the frame of the deep-dive pages (the logits and their readout in one
+column, a tab per section beside it; on a phone the columns stack and the readout stays
+on screen while the logits are, see ``ui/theme.py``).
 """
 
 from __future__ import annotations
@@ -131,9 +132,10 @@ def readout(sc: Scenario) -> None:
 def tabbed(
     title: str, caption: str, params: PageParams, sections: Sequence[tuple[str, Callable[[Scenario], None]]]
 ) -> None:
-    """A deep-dive page: the logits on the left, one tab per section on the right."""
+    """A deep-dive page: the logits and their readout in one column, one tab per section beside them."""
     with page(title, caption, params) as sc:
-        pad, body = st.columns([1, 3], gap="large")
+        # on a projector (larger text) the logits' column is wider, so that a slider and its exact box share a line
+        pad, body = st.columns([1.3, 3] if present.active() else [1, 3], gap="large")
         with pad:
             readout(sc)
         with body:

@@ -1,7 +1,7 @@
 """The live logit control: every class's logit as a range slider plus an exact box.
 
 A ``st.components.v2`` component (inline JS in ``logit_pad.js``, native
-``<input type=range>`` and ``<input type=number>`` so the keyboard and screen
+``<input type=range>`` and a text box read as a number, so the keyboard and screen
 readers work). Given the page's live context (``live``, from
 :func:`ui.live_panel.context`), it sends every value of a drag over the live
 route (``routes/live.py``; ``live_client.js``) and the page's live panel draws
@@ -51,10 +51,23 @@ _CSS = """
 .row.true .name { font-weight: 700; }
 .controls { display: flex; flex-wrap: wrap; gap: 0.4rem 0.9rem; align-items: center; }
 /* the slider never shrinks below 8rem: in a narrow column the exact box goes under it instead */
-input[type=range] { flex: 1 1 8rem; min-width: 8rem; height: 1.9rem; accent-color: var(--st-primary-color, #0072B2);
-  margin: 0; }
-.row.true input[type=range] { accent-color: #B36B00; }
-input[type=number] {
+input[type=range] { flex: 1 1 8rem; min-width: 8rem; height: 1.9rem; margin: 0; background: transparent;
+  -webkit-appearance: none; appearance: none; cursor: pointer;
+  --accent: var(--st-primary-color, #0072B2);
+  /* the unfilled track: the text colour faded into the page, readable in the light theme and the dark one */
+  --track: color-mix(in srgb, var(--st-text-color, #31333f) 35%, var(--st-background-color, #fff)); }
+/* the true class keeps its orange (the darker shade: 3:1 against the page in both themes) */
+.row.true input[type=range] { --accent: #B36B00; }
+input[type=range]::-webkit-slider-runnable-track { height: 0.4rem; border-radius: 0.2rem;
+  background: linear-gradient(to right, var(--accent) var(--fill, 50%), var(--track) var(--fill, 50%)); }
+input[type=range]::-webkit-slider-thumb { -webkit-appearance: none; appearance: none; width: 1.25rem; height: 1.25rem;
+  margin-top: -0.425rem; border-radius: 50%; background: var(--accent);
+  border: 2px solid var(--st-background-color, #fff); box-shadow: 0 0 0 1px var(--accent); }
+input[type=range]::-moz-range-track { height: 0.4rem; border-radius: 0.2rem; background: var(--track); }
+input[type=range]::-moz-range-progress { height: 0.4rem; border-radius: 0.2rem; background: var(--accent); }
+input[type=range]::-moz-range-thumb { width: 1.1rem; height: 1.1rem; border-radius: 50%; background: var(--accent);
+  border: 2px solid var(--st-background-color, #fff); box-shadow: 0 0 0 1px var(--accent); }
+input.exact, input[type=number] {
   font: inherit; font-size: 1.05rem; flex: 1 0 5rem; max-width: 7.5rem; box-sizing: border-box; padding: 0.35rem 0.5rem;
   border: 1px solid var(--st-border-color, #d5d6d8); border-radius: 0.5rem;
   background: var(--st-secondary-background-color, #f0f2f6); color: var(--st-text-color, #31333f);

@@ -22,14 +22,33 @@ CSS = f"""
 html {{ font-size: {18 * SCALE:.1f}px !important; }}
 /* fewer words: captions and helper notes go; the numbers and charts stay */
 [data-testid="stCaptionContainer"] {{ display: none !important; }}
+[data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]) {{ display: none !important; }}
 /* higher contrast, in the light theme and the dark one: full-strength text, firmer borders */
 [data-testid="stMain"] p, [data-testid="stMetricLabel"] p, [data-testid="stWidgetLabel"] p {{
   opacity: 1 !important; font-weight: 500; }}
 [data-testid="stMetric"], .lp-metric {{ border-color: currentColor !important; border-width: 2px !important; }}
 table.steps th, table.steps td {{ border-bottom: 2px solid currentColor !important; }}
-/* big numbers in narrow columns wrap instead of ending in "…" */
-[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] * {{
+/* big numbers in narrow columns wrap instead of ending in "…"; so do labels and buttons */
+[data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] *,
+[data-testid="stMain"] button p {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
+/* the screen is for the content: narrow side margins, tighter spacing, compact metric boxes and sliders,
+   so that each page's main chart is on screen without scrolling (1440 x 900) */
+[data-testid="stMainBlockContainer"] {{ padding-left: 1.5rem !important; padding-right: 1.5rem !important;
+  padding-top: 3.35rem !important; max-width: none !important; }}
+[data-testid="stHeader"] {{ min-height: 3.1rem !important; height: 3.1rem !important; }}  /* the page links fit */
+[data-testid="stMain"] [data-testid="stVerticalBlock"] {{ gap: 0.45rem; }}
+[data-testid="stMain"] h1 {{ padding: 0 0 0.4rem !important; }}
+[data-testid="stMain"] h3 {{ padding: 0.25rem 0 !important; }}
+[data-testid="stMain"] [data-testid="stTab"] {{ height: 2.1rem !important; }}
+[data-testid="stMain"] [role="tabpanel"] {{ padding-top: 0.35rem !important; }}
+/* a slider's min and max (shown on hover) go, and the room kept under the track for them */
+[data-testid="stSliderTickBar"] {{ display: none !important; }}
+[data-testid="stSlider"] > div > div:has([data-testid="stSliderThumbValue"]) {{ padding-bottom: 0.35rem !important; }}
+[data-testid="stMetric"] {{ padding: 0 !important; }}
+[data-testid="stMetric"] > div {{ padding: 0.3rem 0.6rem !important; }}
+[data-testid="stMetricValue"] {{ font-size: 1.5rem !important; }}
+.lp-value {{ font-size: 1.6rem !important; }}  /* the live panel's numbers: "1.1898 nats" on one line */
 </style>
 """
 

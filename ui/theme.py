@@ -10,6 +10,54 @@ from core.figures.style import OKABE_ITO, STYLE, rgba
 
 __all__ = ["CSS", "OKABE_ITO", "STYLE"]  # the palette and chart style live in core.figures.style
 
+TOKENS = {
+    "keyword, tag, function, class-name, selector": (OKABE_ITO["blue"], 70),
+    "number, regex, boolean, constant, symbol": (OKABE_ITO["bluish_green"], 60),
+    "string, char, attr-value, important": (OKABE_ITO["vermillion"], 60),
+    "operator, entity, decorator, atrule": (OKABE_ITO["orange"], 45),
+    "attr-name, property, variable": (OKABE_ITO["sky_blue"], 45),
+    "url": (OKABE_ITO["reddish_purple"], 50),
+    "comment, prolog, doctype, cdata, punctuation": ("#808495", 45),
+}
+"""Syntax colours of code examples: (hue, its share in a mix with the text colour)."""
+CODE_TOKENS = "\n".join(
+    ", ".join(f'[data-testid="stCode"] .token.{t.strip()}' for t in kinds.split(","))
+    + f" {{ color: color-mix(in srgb, {hue} {share}%, currentColor) !important; background: none !important; }}"
+    for kinds, (hue, share) in TOKENS.items()
+)
+
+STICKY = """
+  /* The deep-dive pages' readout (the loss and the bars) and the Simplex page's facts stick to the bottom of the
+     screen while their column (the logits above them) is in view: a drag never pushes them off-screen. Their
+     column is the sticky box's bounds, so once the logits are scrolled away, they go too. */
+  .st-key-readout_panel_readout, .st-key-sx_panel_facts { position: sticky; bottom: 0; z-index: 3; }
+  .st-key-readout_panel_readout .live-panel, .st-key-sx_panel_facts .live-panel {
+    gap: 0.3rem; padding: 0.4rem 0 0.35rem; background: var(--st-background-color, #fff);
+    border-top: 1px solid rgba(128, 128, 128, 0.45); box-shadow: 0 -0.4rem 0.6rem -0.5rem rgba(0, 0, 0, 0.35); }
+  /* The Playground's side (the headline numbers, then the gradient chart) is too tall to stick: its
+     wrappers step aside (display: contents) so that the headline numbers alone stick, in the logits' column. */
+  .st-key-pg_panel_side, .st-key-pg_panel_side div:has(.live-panel), .st-key-pg_panel_side .live-panel {
+    display: contents; }
+  .st-key-pg_panel_side .lp-metrics { position: sticky; bottom: 0; z-index: 3; flex-wrap: nowrap; gap: 0.3rem;
+    padding: 0.4rem 0 0.35rem; background: var(--st-background-color, #fff);
+    border-top: 1px solid rgba(128, 128, 128, 0.45); box-shadow: 0 -0.4rem 0.6rem -0.5rem rgba(0, 0, 0, 0.35); }
+  .st-key-pg_panel_side .lp-metric { flex: 1 1 0; }
+  /* compact while stuck: a metric is a label and a number, a bar a row */
+  .st-key-readout_panel_readout .lp-metric, .st-key-sx_panel_facts .lp-metric, .st-key-pg_panel_side .lp-metric {
+    padding: 0.2rem 0.5rem; }
+  .st-key-readout_panel_readout .lp-metric, .st-key-sx_panel_facts .lp-metric {
+    display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.6rem; }
+  .st-key-readout_panel_readout .lp-value, .st-key-sx_panel_facts .lp-value, .st-key-pg_panel_side .lp-value {
+    font-size: 1.2rem; }
+  .st-key-pg_panel_side .lp-label { font-size: 0.72rem; line-height: 1.2; }
+  .st-key-pg_panel_side .lp-delta { font-size: 0.72rem; margin-top: 0.1rem; }
+  .st-key-readout_panel_readout table.readout th, .st-key-readout_panel_readout table.readout td { padding: 0 0.4rem; }
+  .st-key-readout_panel_readout table.readout caption { font-size: 0.75rem; padding-bottom: 0.1rem; }
+  .st-key-sx_panel_facts ul.probs { display: flex; flex-wrap: wrap; gap: 0 1rem; list-style: none; padding: 0;
+    font-size: 0.9rem; }
+  .st-key-sx_panel_facts .note { font-size: 0.75rem; line-height: 1.35; padding: 0.2rem 0.5rem; }
+"""
+
 CSS = Template("""
 <style>
 /* a collapsed sidebar is not a region to scroll (its squeezed text would make it one, unreachable by keyboard) */
@@ -45,10 +93,34 @@ table.steps tr.sum th, table.steps tr.sum td { border-bottom: none; font-weight:
   margin: 0.35rem 0 0.6rem; }
 table.steps caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
 table.quiz { font-size: 1.2rem; margin-bottom: 0.75rem; }
-table.stability td.broke { color: #B33C00; font-weight: 700; }
+/* vermillion mixed with the text colour: a dark red-brown on the light theme, a light orange on the dark one
+   (AA on both, where a fixed #B33C00 is 3:1 on the dark background) */
+table.stability td.broke { color: color-mix(in srgb, $vermillion 55%, currentColor); font-weight: 700; }
 table.stability small { font-weight: 400; opacity: 0.8; }
+/* A table wider than its column (a phone) scrolls inside this box, never the page; it takes keyboard focus. */
+.scroll-x { overflow-x: auto; max-width: 100%; }
+.scroll-x:focus-visible { outline: 3px solid $focus; outline-offset: 2px; }
+/* Code examples wrap instead of scrolling sideways (a scrolling block the keyboard cannot reach), and
+   the syntax colours (Streamlit's keyword blue is 3.8:1, its comment grey 3.6:1) are Okabe-Ito hues mixed
+   towards the text colour: AA in both themes. */
+[data-testid="stCode"] pre, [data-testid="stCode"] code { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+$code_tokens
+/* A phone (Streamlit stacks the columns below 640 px): tables fit, long words break instead of pushing the page
+   sideways, and what the logits move stays in view while one is dragged. */
+@media (max-width: 640px) {
+  table.steps { font-size: 0.95rem; }
+  table.steps th, table.steps td { padding: 0.3rem 0.4rem; }
+  table.steps tbody th, table.steps td.text { overflow-wrap: anywhere; }
+$sticky
+}
 .frac { display: inline-flex; flex-direction: column; vertical-align: middle; text-align: center; margin: 0 0.15em; }
 .frac > span:first-child { border-bottom: 1px solid currentColor; padding: 0 0.2em; }
 .frac > span:last-child { padding: 0 0.2em; }
 </style>
-""").substitute(focus=OKABE_ITO["blue"], true_tint=rgba(OKABE_ITO["orange"], 0.14))
+""").substitute(
+    focus=OKABE_ITO["blue"],
+    vermillion=OKABE_ITO["vermillion"],
+    true_tint=rgba(OKABE_ITO["orange"], 0.14),
+    sticky=STICKY,
+    code_tokens=CODE_TOKENS,
+)
