@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.losses import check_target, smoothed_target, squared_error_grad
-from core.softmax import check_logits, check_temperature, shifted_logits, softmax, softmax_with_log
+from core.softmax import check_logits, check_temperature, log_softmax, shifted_logits, softmax, softmax_with_log
 from core.training import MAX_STEPS, FloatArray, check_count, check_lr
 from core.units import in_unit_array
 
@@ -139,6 +139,8 @@ class StepFrame:
     """z after ``step`` steps of cross-entropy"""
     probs: FloatArray
     """softmax(z / T)"""
+    log_probs: FloatArray
+    """log_softmax(z / T): says what a probability that underflowed to 0 is"""
     grad: FloatArray
     """cross-entropy's gradient (p - y) / T"""
     loss: float
@@ -184,6 +186,7 @@ class DescentSteps:
             steps=self.steps,
             logits=tuple(float(v) for v in self.ce.logits[k]),
             probs=self.ce.probs[k],
+            log_probs=log_softmax(self.ce.logits[k], temperature=self.temperature),
             grad=self.ce.grads[k],
             loss=float(self.losses[k]),
             p_true=float(self.p_true[k]),

@@ -104,7 +104,7 @@ def _use_step_logits(values: tuple[float, ...]) -> None:
     the old logits: ``st.rerun()`` from the callback makes that one rerun the whole page's."""
     controls.set_logits(values)
     animation.reset(STEP.name)
-    st.rerun()
+    st.rerun(scope="app")
 
 
 def gradient_steps(sc: Scenario) -> None:
@@ -155,7 +155,7 @@ def _descent_frame(sc: Scenario, steps: DescentSteps, k: int) -> None:
     )
     probs, grad = st.columns(2)
     with probs:
-        chart(probability_bars(sc.classes, now.probs, sc.target, style()), "lg_probs")
+        chart(probability_bars(sc.classes, now.probs, sc.target, style(), now.log_probs), "lg_probs")
     with grad:
         chart(gradient_bars(sc.classes, now.grad, sc.target, style(), temperature=sc.temperature), "lg_grad")
     losses, race = st.columns(2)

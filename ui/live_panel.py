@@ -67,11 +67,17 @@ KEY_PREFIX = {"playground": "pg", "simplex": "sx", "readout": "readout"}
 """Each panel's widget-key prefix (the page's; the readout is on several pages, one per page)."""
 
 
+def panel_key(page: str, slot: str) -> str:
+    """The widget key of a panel's slot; Streamlit gives its element the class ``st-key-<key>``
+    (ui/theme.py styles the phone's sticky readout by it)."""
+    return f"{KEY_PREFIX[page]}_panel_{slot}"
+
+
 def show(panel: Panel, slot: str) -> None:
     """Draw ``slot`` of ``panel``; the same slot of the live route's answers is drawn here during a drag."""
     page = panel["page"]
     _panel(
-        key=f"{KEY_PREFIX[page]}_panel_{slot}",
+        key=panel_key(page, slot),
         data={
             "page": page,
             "slot": slot,

@@ -44,7 +44,7 @@ function parseLogit(raw) {
     }
     const [whole, frac] = parts;
     if (/^[+-]?[1-9]\d{0,2}$/.test(whole) && /^\d{3}$/.test(frac)) {
-      const w = whole.replace("-", "−");
+      const w = whole.replace(/-/g, "−");
       return { error: `${quoted(typed)} could be ${w}.${frac} or ${w}${frac}: write decimals with a point` };
     }
     text = `${whole}.${frac}`;
@@ -53,7 +53,7 @@ function parseLogit(raw) {
   if (!NUMBER.test(text)) return { error: `${quoted(typed)} is not a number` };
   const value = Number(text);
   if (!Number.isFinite(value)) return { error: `${quoted(typed)} is too large: not a finite number` };
-  return { value, note: note && `Read ${quoted(typed)} as ${String(value).replace("-", "−")}.` };
+  return { value, note: note && `Read ${quoted(typed)} as ${String(value).replace(/-/g, "−")}.` };
 }
 
 function build(root, data, st) {
@@ -122,7 +122,7 @@ function build(root, data, st) {
       if (read.error) { // the last good value stays, and the note says so until the next good one
         exact.setAttribute("aria-invalid", "true");
         const error = read.error[0].toUpperCase() + read.error.slice(1);
-        st.rows[i].message = `${error}; kept ${fmt(st.values[i]).replace("-", "−")}.`;
+        st.rows[i].message = `${error}; kept ${fmt(st.values[i]).replace(/-/g, "−")}.`;
         note.textContent = st.rows[i].message;
         return;
       }

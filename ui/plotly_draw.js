@@ -200,7 +200,11 @@ function drawChart(holder, data, config) {
 function render(el) {
   const Plotly = window.Plotly;
   const color = getComputedStyle(el.__holder).color || "rgb(49, 51, 63)";
-  const background = pageBackground(el.__holder);
+  if (el.__backgroundFor !== color) { // the page's background changes with the theme, and the text colour with it
+    el.__backgroundFor = color;
+    el.__background = pageBackground(el.__holder);
+  }
+  const background = el.__background;
   const width = Math.round(el.clientWidth);
   const drawn = JSON.stringify([el.__spec, color, background, width]);
   if (el.__drawn === drawn && el._fullLayout) return; // the same chart (a commit after a drag): nothing to do

@@ -108,7 +108,7 @@ def _estimate(q: Question, text: str) -> tuple[float, str | None]:
     value, note = parse_typed_number(text)
     top, rule = ESTIMATES[q.kind]
     if not 0 <= value <= top:
-        raise ValueError(f"{rule}; {text.strip()!r} is not")
+        raise ValueError(f"{rule}; “{text.strip().replace('-', '−')}” is not")
     return value, note
 
 

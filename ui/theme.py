@@ -7,6 +7,7 @@ from __future__ import annotations
 from string import Template
 
 from core.figures.style import OKABE_ITO, STYLE, rgba
+from ui.live_panel import panel_key
 
 __all__ = ["CSS", "OKABE_ITO", "STYLE"]  # the palette and chart style live in core.figures.style
 
@@ -26,37 +27,41 @@ CODE_TOKENS = "\n".join(
     for kinds, (hue, share) in TOKENS.items()
 )
 
-STICKY = """
+STICKY = Template("""
   /* The deep-dive pages' readout (the loss and the bars) and the Simplex page's facts stick to the bottom of the
      screen while their column (the logits above them) is in view: a drag never pushes them off-screen. Their
      column is the sticky box's bounds, so once the logits are scrolled away, they go too. */
-  .st-key-readout_panel_readout, .st-key-sx_panel_facts { position: sticky; bottom: 0; z-index: 3; }
-  .st-key-readout_panel_readout .live-panel, .st-key-sx_panel_facts .live-panel {
+  $readout, $facts { position: sticky; bottom: 0; z-index: 3; }
+  $readout .live-panel, $facts .live-panel {
     gap: 0.3rem; padding: 0.4rem 0 0.35rem; background: var(--st-background-color, #fff);
     border-top: 1px solid rgba(128, 128, 128, 0.45); box-shadow: 0 -0.4rem 0.6rem -0.5rem rgba(0, 0, 0, 0.35); }
   /* The Playground's side (the headline numbers, then the gradient chart) is too tall to stick: its
      wrappers step aside (display: contents) so that the headline numbers alone stick, in the logits' column. */
-  .st-key-pg_panel_side, .st-key-pg_panel_side div:has(.live-panel), .st-key-pg_panel_side .live-panel {
+  $side, $side div:has(.live-panel), $side .live-panel {
     display: contents; }
-  .st-key-pg_panel_side .lp-metrics { position: sticky; bottom: 0; z-index: 3; flex-wrap: nowrap; gap: 0.3rem;
+  $side .lp-metrics { position: sticky; bottom: 0; z-index: 3; flex-wrap: nowrap; gap: 0.3rem;
     padding: 0.4rem 0 0.35rem; background: var(--st-background-color, #fff);
     border-top: 1px solid rgba(128, 128, 128, 0.45); box-shadow: 0 -0.4rem 0.6rem -0.5rem rgba(0, 0, 0, 0.35); }
-  .st-key-pg_panel_side .lp-metric { flex: 1 1 0; }
+  $side .lp-metric { flex: 1 1 0; }
   /* compact while stuck: a metric is a label and a number, a bar a row */
-  .st-key-readout_panel_readout .lp-metric, .st-key-sx_panel_facts .lp-metric, .st-key-pg_panel_side .lp-metric {
+  $readout .lp-metric, $facts .lp-metric, $side .lp-metric {
     padding: 0.2rem 0.5rem; }
-  .st-key-readout_panel_readout .lp-metric, .st-key-sx_panel_facts .lp-metric {
+  $readout .lp-metric, $facts .lp-metric {
     display: flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.6rem; }
-  .st-key-readout_panel_readout .lp-value, .st-key-sx_panel_facts .lp-value, .st-key-pg_panel_side .lp-value {
+  $readout .lp-value, $facts .lp-value, $side .lp-value {
     font-size: 1.2rem; }
-  .st-key-pg_panel_side .lp-label { font-size: 0.72rem; line-height: 1.2; }
-  .st-key-pg_panel_side .lp-delta { font-size: 0.72rem; margin-top: 0.1rem; }
-  .st-key-readout_panel_readout table.readout th, .st-key-readout_panel_readout table.readout td { padding: 0 0.4rem; }
-  .st-key-readout_panel_readout table.readout caption { font-size: 0.75rem; padding-bottom: 0.1rem; }
-  .st-key-sx_panel_facts ul.probs { display: flex; flex-wrap: wrap; gap: 0 1rem; list-style: none; padding: 0;
+  $side .lp-label { font-size: 0.72rem; line-height: 1.2; }
+  $side .lp-delta { font-size: 0.72rem; margin-top: 0.1rem; }
+  $readout table.readout th, $readout table.readout td { padding: 0 0.4rem; }
+  $readout table.readout caption { font-size: 0.75rem; padding-bottom: 0.1rem; }
+  $facts ul.probs { display: flex; flex-wrap: wrap; gap: 0 1rem; list-style: none; padding: 0;
     font-size: 0.9rem; }
-  .st-key-sx_panel_facts .note { font-size: 0.75rem; line-height: 1.35; padding: 0.2rem 0.5rem; }
-"""
+  $facts .note { font-size: 0.75rem; line-height: 1.35; padding: 0.2rem 0.5rem; }
+""").substitute(
+    readout=f".st-key-{panel_key('readout', 'readout')}",
+    facts=f".st-key-{panel_key('simplex', 'facts')}",
+    side=f".st-key-{panel_key('playground', 'side')}",
+)
 
 CSS = Template("""
 <style>

@@ -16,8 +16,8 @@ import numpy.typing as npt
 
 from core.figures.style import INK, Chart, FigureStyle, Spec, Table, base_layout, legend, plotly_text, rgba
 from core.figures.tables import sample
-from core.simplex import SimplexPage
-from core.text import fmt
+from core.simplex import SimplexPage, SimplexView
+from core.text import fmt, fmt_prob
 
 __all__ = ["simplex_chart"]
 
@@ -300,7 +300,7 @@ def simplex_chart(names: Sequence[str], page: SimplexPage, style: FigureStyle) -
     end = view.descent_path[-1]
     alt = (
         f"Triangle of probabilities for {names[0]} (true class, top corner), {names[1]} and {names[2]}. "
-        f"Now: {fmt(float(view.now[0]))}, {fmt(float(view.now[1]))}, {fmt(float(view.now[2]))}. "
+        f"Now on the triangle: {', '.join(_now(view))}. "
         f"Shaded bands of equal cross-entropy run parallel to the edge opposite {names[0]}, at "
         f"{', '.join(f'{v:g}' for v in page.levels)} {unit}. As T goes from 0.01 to 100 the point moves from the "
         f"corner of the largest logit to the centre. After {page.steps} gradient steps "
@@ -316,15 +316,20 @@ def _under_triangle(style: FigureStyle) -> float:
     return round(need / plot, 3)
 
 
+def _now(view: SimplexView) -> list[str]:
+    """The point on the triangle, each coordinate written from its log where it underflows (fmt_prob)."""
+    return [fmt_prob(float(v), float(lv)) for v, lv in zip(view.now, view.log_now, strict=True)]
+
+
 def _tables(names: Sequence[str], page: SimplexPage) -> tuple[Table, ...]:
     view = page.view
     p_cols = tuple(f"p({n})" for n in names)
     now = Table(
-        f"Now (T = {fmt(page.temperature, 2)})",
+        f"Now on the triangle (T = {fmt(page.temperature, 2)})",
         ("class", "p"),
         tuple(
-            (f"{n} (true class)" if i == 0 else n, fmt(float(v)))
-            for i, (n, v) in enumerate(zip(names, view.now, strict=True))
+            (f"{n} (true class)" if i == 0 else n, shown)
+            for i, (n, shown) in enumerate(zip(names, _now(view), strict=True))
         ),
     )
     contours = Table(
