@@ -33,7 +33,7 @@ from core.losses import (
 )
 from core.query import QueryParams, format_number, parse_number, read_param
 from core.scenario import Scenario
-from core.softmax import FloatArray, check_temperature, shifted_logits, softmax
+from core.softmax import FloatArray, check_temperature, shifted_logits, softmax, softmax_with_log
 from core.text import fmt
 
 __all__ = [
@@ -128,18 +128,25 @@ class LossCurvesView:
 
     temperature: float
     p_now: float
+    log_p_now: float
+    """ln p_now (nats): says what a p_now that underflowed to 0 is"""
     curves: Curves
     ce_push: float
     se_push: float
+    """squared error's push; where p_now underflows it is of the order of p_now itself (written as such)"""
     focal_push: float
 
 
 def loss_curves_view(sc: Scenario, gamma: float) -> LossCurvesView:
-    p_now = float(softmax(sc.logits, temperature=sc.temperature)[sc.target])
-    now = curves_over_p(np.array([min(max(p_now, 1e-12), 1 - 1e-12)]), sc.n_classes, gamma, sc.temperature)
+    p, log_p = softmax_with_log(sc.logits, temperature=sc.temperature)
+    p_now = float(p[sc.target])
+    # the pushes at p_now itself (bounded only to keep the curve's logits finite: 1e-300 is far below any p
+    # that shows as a number; an underflowed p is said to be so by the page)
+    now = curves_over_p(np.array([min(max(p_now, 1e-300), 1 - 1e-16)]), sc.n_classes, gamma, sc.temperature)
     return LossCurvesView(
         temperature=sc.temperature,
         p_now=p_now,
+        log_p_now=float(log_p[sc.target]),
         curves=curves_over_p(P_GRID, sc.n_classes, gamma, sc.temperature),
         ce_push=float(now.ce_grad[0]),
         se_push=float(now.se_grad[0]),

@@ -148,6 +148,8 @@ class StepFrame:
     p_true: float
     se_p_true: float
     """p(true) after as many steps of squared error from the same start"""
+    se_log_p_true: float
+    """its log (nats): says what a p(true) that underflowed to 0 is"""
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,7 @@ class DescentSteps:
             loss=float(self.losses[k]),
             p_true=float(self.p_true[k]),
             se_p_true=float(self.se_p_true[k]),
+            se_log_p_true=float(log_softmax(self.se.logits[k], temperature=self.temperature)[self.target]),
         )
 
 

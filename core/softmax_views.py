@@ -232,8 +232,8 @@ class TemperatureTab:
     """log of ``cold``"""
     log_hot: FloatArray
     """log of ``hot``"""
-    top: int
-    """the class with the largest logit (the argmax that T → 0 gives everything)"""
+    top: tuple[int, ...]
+    """the classes with the largest logit: T → 0 gives them everything, shared equally when several tie"""
     entropy: float
     """entropy of ``probs`` in ``unit`` (0 where it underflows: ``log_entropy`` is then the truth)"""
     log_entropy: float
@@ -260,7 +260,7 @@ def temperature_tab(sc: Scenario) -> TemperatureTab:
         log_probs=log_softmax(z, temperature=t),
         log_cold=log_softmax(z, temperature=COLD),
         log_hot=log_softmax(z, temperature=HOT),
-        top=int(np.argmax(z)),
+        top=tuple(int(i) for i in np.flatnonzero(z == z.max())),
         entropy=_entropy(probs, sc.unit),
         log_entropy=log_entropy(z, t) + math.log(in_unit(1.0, sc.unit)),
         max_entropy=in_unit(math.log(sc.n_classes), sc.unit),

@@ -17,6 +17,7 @@ from a CDN, nothing is copied, and the app never writes into its source tree
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -80,4 +81,17 @@ def chart(c: Chart, key: str) -> None:
     ``c.alt``.
     """
     tables = [t.as_dict() for t in c.tables]
-    _chart(key=key, data={"spec": c.spec, "alt": c.alt, "config": CONFIG, "tables": tables})
+    _chart(key=key, data={"spec": finite(c.spec), "alt": c.alt, "config": CONFIG, "tables": tables})
+
+
+def finite(value: Any) -> Any:
+    """``value`` with every non-finite number (±inf, nan: a loss of e^310 at the edge of float64) as None,
+    which Plotly draws as a gap. Streamlit sends a component's data as JSON text, and the browser's
+    JSON.parse refuses ``Infinity``; the live route's orjson writes such numbers as null already."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value

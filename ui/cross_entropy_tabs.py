@@ -38,7 +38,7 @@ from core.figures.playground import gradient_bars
 from core.figures.softmax import transform_bars
 from core.query import format_number, read_numbers, read_param
 from core.scenario import Scenario
-from core.text import fmt, temperature_rule
+from core.text import fmt, fmt_prob, relation, temperature_rule
 from core.units import in_unit
 from ui import session
 from ui.chart import chart
@@ -158,6 +158,9 @@ def loss_curves_section(sc: Scenario) -> None:
         )
     )
     view = loss_curves_view(sc, gamma)
+    p_now = fmt_prob(view.p_now, view.log_p_now)
+    # squared error's push is of the order of p itself: where p underflows, say so rather than a clamped number
+    se_push = fmt(view.se_push) if relation(p_now)[0] == "=" else "a push as small as p itself, next to nothing"
     left, right = st.columns(2, gap="large")
     with left:
         chart(loss_curves(view.curves, view.p_now, gamma, style()), "ce_loss_curves")
@@ -166,8 +169,8 @@ def loss_curves_section(sc: Scenario) -> None:
     st.html(
         f'<p class="explain">The curves put p(true) on the true class and share the rest equally among the other '
         f"{sc.n_classes - 1} classes; the gradients are with respect to the logit z, so they are divided by T. "
-        f"Here p({html_escape(sc.target_name)}) = {fmt(view.p_now)}: cross-entropy pushes its logit with "
-        f"{_over_t(sc, 'p − 1')} = {fmt(view.ce_push)}, squared error with {fmt(view.se_push)}, focal with "
+        f"Here p({html_escape(sc.target_name)}) {' '.join(relation(p_now))}: cross-entropy pushes its logit with "
+        f"{_over_t(sc, 'p − 1')} = {fmt(view.ce_push)}, squared error with {se_push}, focal with "
         f"{fmt(view.focal_push)}.</p>"
         '<p class="explain"><b>Why cross-entropy keeps learning when confidently wrong.</b> Its gradient is '
         f"{_over_t(sc, 'p − 1')}, close to its most negative when p is near 0, so a wrong, confident model gets the "

@@ -22,7 +22,7 @@ from core.figures.learning import decision_regions, descent_losses, descent_race
 from core.figures.playground import gradient_bars, probability_bars
 from core.query import nearest_on_log_scale, snap_to_step
 from core.scenario import Scenario
-from core.text import fmt, temperature_rule
+from core.text import fmt, fmt_prob, temperature_rule
 from core.training import ClassifierRun, classifier_frame, train_classifier
 from ui import animation, controls, present
 from ui.chart import chart
@@ -146,10 +146,10 @@ def _descent_frame(sc: Scenario, steps: DescentSteps, k: int) -> None:
     row = st.container(horizontal=True, gap="small")
     row.metric("Step", f"{now.step} of {now.steps}", border=True)
     row.metric("Cross-entropy", f"{fmt(now.loss)} {sc.unit}", border=True)
-    row.metric(f"p({md_escape(sc.target_name)})", fmt(now.p_true), border=True)
+    row.metric(f"p({md_escape(sc.target_name)})", fmt_prob(now.p_true, float(now.log_probs[sc.target])), border=True)
     row.metric(
         "Squared error's p at this step",
-        fmt(now.se_p_true),
+        fmt_prob(now.se_p_true, now.se_log_p_true),
         help="The same start, learning rate and temperature, descending squared error on the probabilities instead.",
         border=True,
     )

@@ -19,7 +19,7 @@ import streamlit as st
 from core.panels import Panel
 from core.scenario import Scenario
 from ui import logit_pad, present
-from ui.chart import CHART_CSS, CONFIG, DRAW_JS
+from ui.chart import CHART_CSS, CONFIG, DRAW_JS, finite
 
 _HERE = Path(__file__).parent
 
@@ -81,7 +81,7 @@ def show(panel: Panel, slot: str) -> None:
         data={
             "page": page,
             "slot": slot,
-            "parts": panel["slots"][slot],
+            "parts": finite(panel["slots"][slot]),
             "config": CONFIG,
             "epoch": logit_pad.epoch(),
             "ack": logit_pad.ACK.get(),

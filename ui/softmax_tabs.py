@@ -77,6 +77,16 @@ def _probs_line(classes: Sequence[str], p: Sequence[float], log_p: Sequence[floa
     )
 
 
+def _argmax_words(sc: Scenario, top: Sequence[int]) -> str:
+    """Who T → 0 gives everything to: the largest logit, or the tied ones sharing it equally."""
+    names = ", ".join(f"<b>{html_escape(sc.classes[i])}</b>" for i in top)
+    if len(top) == 1:
+        return f"so the largest logit ({names}) takes everything."
+    if len(top) == sc.n_classes:
+        return "but here every logit is equal: no gap to blow up, so p stays uniform at every T."
+    return f"so the {len(top)} tied largest logits ({names}) share everything equally, 1/{len(top)} each."
+
+
 # ---- sections -------------------------------------------------------------------------------
 def temperature(sc: Scenario) -> None:
     tab = temperature_tab(sc)
@@ -98,7 +108,7 @@ def temperature(sc: Scenario) -> None:
         st.caption(f"At most {log} {sc.n_classes} = {fmt(tab.max_entropy)} {tab.unit}, when p is uniform.")
         st.html(
             '<p class="explain"><b>T → 0: the argmax.</b> Dividing by a tiny T blows the gaps between logits up, '
-            f"so the largest logit (<b>{html_escape(sc.classes[tab.top])}</b>) takes everything. "
+            f"{_argmax_words(sc, tab.top)} "
             f"At T = {format_number(COLD)}: {_probs_line(sc.classes, tab.cold, tab.log_cold)}.</p>"
             '<p class="explain"><b>T → ∞: uniform.</b> Dividing by a huge T squeezes every logit towards 0, '
             f"so every class tends to 1/{sc.n_classes} = {fmt(tab.uniform)}. "

@@ -41,7 +41,7 @@ def playground_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle)
             "p_true",
             f"p(true class) = p({sc.target_name})",
             p_true,
-            help=_underflow_help(ev.log_p_true) if p_true.startswith("≈") else "",
+            help=_underflow_help(ev.log_p_true) if relation(p_true)[0] != "=" else "",
         ),
         top_pick(sc, ev),
     )
@@ -166,7 +166,7 @@ def formulas_html(sc: Scenario, ev: Evaluation) -> str:
         f'<p class="math">L = −Σ<sub>i</sub> y<sub>i</sub> {log} p<sub>i</sub> = −{log} p<sub>true</sub></p>'
     )
     p_true = fmt_prob(ev.p_true, ev.log_p_true)
-    tiny = p_true.startswith("≈")  # below float64's range: written from its log
+    tiny = relation(p_true)[0] != "="  # below float64's range: written from its log
     p_arg = f"({p_true})" if tiny else p_true
     live = (
         f'<p class="explain">With the true class <b>{esc(sc.target_name)}</b> '

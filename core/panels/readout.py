@@ -17,7 +17,7 @@ from core.explain import evaluate
 from core.figures.style import FigureStyle
 from core.panels.parts import Panel, esc, html_block, metric, metrics, panel
 from core.scenario import Scenario
-from core.text import fmt, fmt_prob
+from core.text import fmt, fmt_prob, relation
 
 __all__ = ["readout_panel"]
 
@@ -34,7 +34,7 @@ def readout_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) ->
         true = i == sc.target
         label = f"<b>{esc(name)}</b> ✓ true" if true else esc(name)
         shown = fmt_prob(p, float(ev.log_probs[i]))
-        wrap = ' style="white-space:normal"' if shown.startswith("≈") else ""  # "≈ 3.1 × 10⁻⁴³⁴³" may wrap
+        wrap = ' style="white-space:normal"' if relation(shown)[0] != "=" else ""  # "≈ 3.1 × 10⁻⁴³⁴³" may wrap
         rows.append(
             f'<tr class="{"true" if true else ""}"><th scope="row">{label}</th>'
             f"<td{wrap}>{shown}</td>"

@@ -326,7 +326,7 @@ def test_show_the_numbers_tables_follow_the_unit() -> None:
     at = open_app({"logits": "2,1,0.1", "target": "dog", "unit": "bits"})
     curve, now = _chart_data(at, "pg_loss_curve")["tables"]
     assert curve["header"] == ["p(true class)", "loss (bits)"]
-    assert curve["rows"][0] == ["1.00e−04", f"{-math.log2(1e-4):.4f}"]
+    assert curve["rows"][0] == ["1.00 × 10⁻⁴", f"{-math.log2(1e-4):.4f}"]
     assert now["rows"][0][1] == f"{softmax_ce([2.0, 1.0, 0.1], 1) / math.log(2):.4f}"
 
 

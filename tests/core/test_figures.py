@@ -81,11 +81,12 @@ def test_sample_keeps_both_ends_and_at_most_the_row_limit() -> None:
 
 def test_class_table_rows_are_the_values_as_the_page_writes_them() -> None:
     table = class_table("Probabilities", ("cat", "<b>dog</b>"), [0.123456, 1e-7], 1, "p")
-    assert table == Table("Probabilities", ("class", "p"), (("cat", "0.1235"), ("<b>dog</b> (true class)", "1.00e−07")))
+    rows = (("cat", "0.1235"), ("<b>dog</b> (true class)", "1.00 × 10⁻⁷"))
+    assert table == Table("Probabilities", ("class", "p"), rows)
     assert table.as_dict() == {
         "caption": "Probabilities",
         "header": ["class", "p"],
-        "rows": [["cat", "0.1235"], ["<b>dog</b> (true class)", "1.00e−07"]],
+        "rows": [["cat", "0.1235"], ["<b>dog</b> (true class)", "1.00 × 10⁻⁷"]],
     }
 
 

@@ -13,6 +13,7 @@ from core.figures.cross_entropy import gradient_curves, information_bar, loss_cu
 from core.figures.style import STYLE
 from core.figures.tables import sample
 from core.text import fmt
+from tests.numbers import read_number
 
 P = np.array([0.01, 0.05, 0.2, 0.5, 0.8, 0.99])
 C = 3
@@ -20,7 +21,7 @@ GAMMA = 2.0
 
 
 def _number(cell: str) -> float:
-    return float(cell.replace("−", "-"))
+    return read_number(cell)
 
 
 def _assert_rows(rows: tuple[tuple[str, ...], ...], xs: np.ndarray, ys: np.ndarray) -> None:

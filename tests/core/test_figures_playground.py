@@ -16,6 +16,7 @@ from core.explain import evaluate
 from core.figures.playground import gradient_bars, loss_curve, probability_bars
 from core.figures.style import STYLE, Chart, Table
 from core.scenario import DEFAULT, Scenario
+from tests.numbers import read_number
 
 HOSTILE = ("<script>alert(1)</scr", "$x$", "<b onmouseover=x>")
 LN2 = math.log(2.0)
@@ -138,11 +139,11 @@ def test_loss_curve_tables_sample_the_curve_and_give_the_point_now(unit: str) ->
     curve, now = chart.tables
     assert curve.header == ("p(true class)", f"loss ({unit})")
     assert 2 < len(curve.rows) <= 12
-    assert curve.rows[0] == ("1.00e−04", shown(-math.log(1e-4) / (LN2 if unit == "bits" else 1.0)))
+    assert curve.rows[0] == ("1.00 × 10⁻⁴", shown(-math.log(1e-4) / (LN2 if unit == "bits" else 1.0)))
     assert curve.rows[-1] == ("1.0000", "0")
     base = 2.0 if unit == "bits" else math.e
     for p, loss in curve.rows:  # every row is a point of -log p (p shown to 3 or 4 significant digits)
-        assert base ** -float(loss) == pytest.approx(float(p.replace("−", "-")), rel=5e-3, abs=5e-5)
+        assert base ** -float(loss) == pytest.approx(read_number(p), rel=5e-3, abs=5e-5)
     p_dog = sp_softmax(np.array([2.0, 1.0, 0.1]) / 2)[1]
     loss_now = -sp_log_softmax(np.array([2.0, 1.0, 0.1]) / 2)[1] / (LN2 if unit == "bits" else 1.0)
     assert now.header == ("p(dog)", f"loss ({unit})")

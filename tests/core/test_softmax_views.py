@@ -119,7 +119,7 @@ def test_temperature_tab_uses_the_example_t() -> None:
     assert tab.temperatures[-1] == pytest.approx(100.0)
     np.testing.assert_allclose(tab.cold, sp.softmax(z / 0.01), atol=1e-300)
     np.testing.assert_allclose(tab.hot, sp.softmax(z / 100.0), rtol=1e-12)
-    assert tab.top == 0
+    assert tab.top == (0,)
 
 
 @pytest.mark.parametrize("unit", ["nats", "bits"])
