@@ -26,8 +26,8 @@ COLUMNS = ("class", "true_class", "logit", "logit_over_T", "probability", "log_p
 
 
 def _num(x: float) -> float | str:
-    """A JSON/CSV number; infinities as text (JSON has no infinity)."""
-    return x if math.isfinite(x) else ("inf" if x > 0 else "-inf")
+    """A JSON/CSV number; infinities as text (JSON has no infinity); −0.0 (−log 1) as 0.0."""
+    return x + 0.0 if math.isfinite(x) else ("inf" if x > 0 else "-inf")
 
 
 def rows(sc: Scenario) -> list[dict[str, Any]]:

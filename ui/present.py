@@ -28,6 +28,9 @@ html {{ font-size: {18 * SCALE:.1f}px !important; }}
   opacity: 1 !important; font-weight: 500; }}
 [data-testid="stMetric"], .lp-metric {{ border-color: currentColor !important; border-width: 2px !important; }}
 table.steps th, table.steps td {{ border-bottom: 2px solid currentColor !important; }}
+/* the worked table keeps all its columns, the loss last, in the Playground's right column at 1440 px */
+table.steps {{ font-size: 0.9rem; }}
+table.steps th, table.steps td {{ padding: 0.25rem 0.4rem; }}
 /* big numbers in narrow columns wrap instead of ending in "…"; so do labels and buttons */
 [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *, [data-testid="stWidgetLabel"] *,
 [data-testid="stMain"] button p {{

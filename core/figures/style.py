@@ -134,12 +134,12 @@ def short_name(name: str, limit: int = SHORT_NAME) -> str:
 def short_names(names: Sequence[str], limit: int = SHORT_NAME) -> list[str]:
     """:func:`short_name` of each, kept apart: names that would shorten alike keep their ends instead
     ("German shep…dog", "German shep…pup")."""
-    out = [short_name(n, limit) for n in names]
-    for i, n in enumerate(names):
-        if len(n) > limit and out.count(out[i]) > 1:
-            head = (limit - 1) // 2
-            out[i] = n[:head].rstrip() + "…" + n[-(limit - 1 - head) :].lstrip()
-    return out
+    first = [short_name(n, limit) for n in names]
+    head = (limit - 1) // 2
+    return [  # counted on the first shortening, so the last of a look-alike group is kept apart too
+        n[:head].rstrip() + "…" + n[-(limit - 1 - head) :].lstrip() if len(n) > limit and first.count(s) > 1 else s
+        for n, s in zip(names, first, strict=True)
+    ]
 
 
 def class_label(name: str, is_true: bool, *, short: str | None = None) -> str:

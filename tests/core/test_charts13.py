@@ -24,7 +24,7 @@ from core.figures.learning import decision_regions, descent_losses
 from core.figures.playground import gradient_bars, probability_bars
 from core.figures.simplex import simplex_chart
 from core.figures.softmax import jacobian_heatmap, sigmoid_chart, temperature_curves, transform_bars
-from core.figures.style import PRESENT_STYLE, STYLE, Spec, class_axis, class_label
+from core.figures.style import PRESENT_STYLE, STYLE, Spec, class_axis, class_label, short_names
 from core.scenario import Scenario
 from core.simplex import simplex_page
 from core.softmax_views import jacobian_tab, temperature_tab, two_classes_tab
@@ -312,3 +312,11 @@ def test_simplex_temperature_labels_are_ink_not_the_path_blue() -> None:
     spec = simplex_chart(CLASSES, simplex_page(Z, 1, temperature=2.0, unit="nats"), STYLE).spec
     (marks,) = [tr for tr in spec["data"] if any(str(s).startswith("T=") for s in tr.get("text", []))]
     assert marks["textfont"]["color"] == "#000000"
+
+
+def test_every_name_of_a_look_alike_group_is_kept_apart() -> None:
+    """The last of ten names that shorten alike once kept the bare "extraordinari…" (a user test)."""
+    names = [f"extraordinarily_long_nm{i}" for i in range(10)]
+    shown = short_names(names)
+    assert len(set(shown)) == len(names)
+    assert all(s.endswith(f"nm{i}") for i, s in enumerate(shown))

@@ -71,3 +71,12 @@ def test_the_python_script_runs_alone_and_prints_the_same_numbers(sc: Scenario) 
     np.testing.assert_allclose(ps, p, atol=1e-6)
     gs = [float(v) for v in re.findall(r"dL/dz = ([+\-0-9.e]+)", text)]
     np.testing.assert_allclose(gs, grad, atol=1e-6)
+
+
+def test_a_certain_class_has_a_surprise_of_zero_not_minus_zero() -> None:
+    """−log 1 is −0.0 in float64; the files say 0.0 (a user test found "-0.0" in the CSV)."""
+    sc = Scenario(classes=("cat", "dog", "rabbit"), logits=(1e4, 1.0, 0.0), target=1)
+    table = list(csv.DictReader(io.StringIO(to_csv(sc))))
+    assert table[0]["surprise"] == "0.0"
+    assert json.loads(to_json(sc))["results"]["per_class"][0]["surprise"] == 0.0
+    assert "-0.0" not in to_json(sc)

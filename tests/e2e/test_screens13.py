@@ -320,3 +320,13 @@ def test_every_tab_fits_a_phone_and_keeps_aa_contrast_in_both_themes(
         ]
     context.close()
     assert found == {tab: [] for tab in found}
+
+
+def test_the_worked_table_shows_every_column_on_a_projector(projector: Page, app_url: str) -> None:
+    """The Playground's step table at 1440 × 900 in present mode: its last column, the loss −ln p, is not
+    hidden behind its box's scroll (a user test found it cut at "0.68")."""
+    _open(projector, f"{app_url}/?{QUERY}&present=1")
+    box = projector.locator(".scroll-x:has(table.steps)").first
+    expect(box).to_be_visible()
+    widths = box.evaluate("(e) => [e.scrollWidth, e.clientWidth]")
+    assert widths[0] <= widths[1] + 1, widths
