@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Locator, Page, WebSocket, expect
 
 from harness.server import IDLE, serve
+from tests.numbers import read_number
 
 CE = '.live-panel .lp-metric[data-key="ce"] .lp-value'
 P_TRUE = '.live-panel .lp-metric[data-key="p_true"]'
@@ -57,8 +58,8 @@ def prob_of(logits: list[float], target: int) -> float:
 
 
 def number(text: str) -> float:
-    """The number in a shown value such as '1.4170 nats' or '−0.5000' (a true minus sign)."""
-    return float(text.split()[0].replace("−", "-"))
+    """The number in a shown value such as '1.4170 nats', '−0.5000' or '5.03 × 10⁻⁴ nats'."""
+    return read_number(text.removesuffix(" nats").removesuffix(" bits"))
 
 
 def query(page: Page) -> dict[str, str]:

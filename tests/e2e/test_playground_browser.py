@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import Page, expect
 
 from harness.server import IDLE
+from tests.numbers import read_number
 
 # The Cross-entropy in the Playground's live panel (ui/live_panel.py), drawn on a rerun and during a drag.
 CE = '.live-panel .lp-metric[data-key="ce"] .lp-value'
@@ -24,8 +25,8 @@ def ce_of(logits: list[float], target: int) -> str:
 
 
 def shown_loss(page: Page) -> float:
-    number, _unit = page.locator(CE).inner_text().split()
-    return float(number.replace("−", "-"))
+    number, _unit = page.locator(CE).inner_text().rsplit(" ", 1)
+    return read_number(number)
 
 
 def open_page(page: Page, url: str) -> None:
@@ -108,7 +109,7 @@ def test_dragging_updates_the_loss_before_the_pointer_is_released(page: Page, ap
         expect(page.locator(CE)).not_to_have_text(seen[-1])  # the loss moved while dragging
         seen.append(page.locator(CE).inner_text())
     page.mouse.up()
-    losses = [float(s.split()[0]) for s in seen]
+    losses = [read_number(s.rsplit(" ", 1)[0]) for s in seen]
     assert len(set(losses)) == len(losses)  # a new value after every move
     assert losses == sorted(losses)  # raising cat's logit takes probability from dog: the loss rises
     page.wait_for_selector(IDLE)
