@@ -99,10 +99,15 @@ def gradient_html(sc: Scenario) -> str:
     """What the gradient bars mean."""
     scale = "" if sc.temperature == 1 else f" (divided by T = {fmt(sc.temperature, 2)})"
     name = esc(sc.target_name)
+    if sc.n_classes == 2:  # one other class: it goes down by exactly as much as the true class goes up
+        other = esc(sc.classes[1 - sc.target])
+        others = f"the other class <b>{other}</b> goes down by as much. "
+    else:
+        others = "every other class goes down, most for the classes that took the most probability. "
     return (
         f'<p class="explain"><b>What the gradient says.</b> Each gradient bar is ∂L/∂z = p − y{scale}. '
         f"A gradient-descent step moves every logit <i>against</i> its bar: the true class <b>{name}</b> goes up, "
-        "every other class goes down, most for the classes that took the most probability. "
+        f"{others}"
         f"The bars always sum to 0, and vanish only when p({name}) = 1: "
         "cross-entropy keeps pushing until the model is certain and right.</p>"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from tests.app.support import html_text, metric, open_page
+from tests.app.support import html_text, metric, open_page, panel_part
 from tests.app.test_cross_entropy_page import open_ce
 
 EXTREME = {"classes": "cat,dog,rabbit", "logits": "10000,1,0", "target": "dog"}
@@ -39,3 +39,11 @@ def test_the_temperature_text_names_a_tie_as_a_tie() -> None:
     text = html_text(" ".join(h.value for h in at.html))
     assert "takes everything" not in text
     assert "tied largest logits (cat, dog) share everything equally" in text
+
+
+def test_with_two_classes_the_gradient_text_speaks_of_the_other_class() -> None:
+    """Two classes have one other class: no "every other class … the classes that took the most" (a user test)."""
+    at = open_page("app_pages/playground.py", {"classes": "cat,dog", "logits": "2,1", "target": "dog"})
+    text = html_text(panel_part(at, "pg_gradient_text")["html"])
+    assert "the other class cat goes down by as much" in text
+    assert "every other class" not in text
