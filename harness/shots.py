@@ -85,6 +85,16 @@ def whole_page(page: Page, path: Path) -> None:
         page.set_viewport_size(base)
 
 
+def select_tab(page: Page, i: int) -> None:
+    """Click the page's ``i``-th tab and wait until the browser shows it selected (the run may still go on)."""
+    tab = page.locator(TABS).nth(i)
+    tab.scroll_into_view_if_needed()
+    tab.click()
+    page.wait_for_function(
+        f"(i) => document.querySelectorAll('{TABS}')[i].getAttribute('aria-selected') === 'true'", arg=i
+    )
+
+
 def shoot_page(page: Page, url: str, name: str, view: str, out: Path) -> list[str]:
     """Every tab of one page; returns the failures."""
     failures = []
@@ -98,12 +108,7 @@ def shoot_page(page: Page, url: str, name: str, view: str, out: Path) -> list[st
         path = out / f"{name}-{tab}-{view}.png"
         try:
             if i is not None:
-                tabs.nth(i).scroll_into_view_if_needed()
-                tabs.nth(i).click()
-                page.wait_for_function(
-                    f"(i) => document.querySelectorAll('{TABS}')[i].getAttribute('aria-selected') === 'true'",
-                    arg=i,
-                )
+                select_tab(page, i)
                 settle(page)
             whole_page(page, path)
             print(f"ok   {path.name}", flush=True)

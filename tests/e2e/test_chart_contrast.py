@@ -25,18 +25,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Browser, Locator, Page
 
-from harness.shots import CHARTS_DRAWN, TABS, TIMEOUT_MS, settle
+from harness.shots import CHARTS_DRAWN, DESKTOP, PAGES, QUERY, TABS, TIMEOUT_MS, select_tab, settle
 
-QUERY = "classes=cat,dog,rabbit&logits=2,1,0.1&target=dog&temperature=2"
-PAGES = {
-    "playground": "",
-    "softmax": "softmax",
-    "cross-entropy": "cross-entropy",
-    "learning": "learning",
-    "simplex": "simplex",
-    "quiz": "quiz",
-}
-DESKTOP = {"viewport": {"width": 1440, "height": 900}}
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 # Every visible text of a chart: its box (relative to the chart element), the colour it is drawn in, its size.
@@ -138,14 +128,9 @@ def states(page: Page, base: str, extra: str = "") -> Iterator[str]:
             yield name
             continue
         for i in range(count):
-            tab = tabs.nth(i)
-            tab.scroll_into_view_if_needed()
-            tab.click()
-            page.wait_for_function(
-                f"(i) => document.querySelectorAll('{TABS}')[i].getAttribute('aria-selected') === 'true'", arg=i
-            )
+            select_tab(page, i)
             settle(page)
-            yield f"{name} › {tab.inner_text().strip()}"
+            yield f"{name} › {tabs.nth(i).inner_text().strip()}"
 
 
 def charts(page: Page) -> list[Locator]:

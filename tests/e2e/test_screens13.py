@@ -28,7 +28,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.quiz import ROUND
 from harness.server import IDLE
-from harness.shots import CHARTS_DRAWN
+from harness.shots import CHARTS_DRAWN, select_tab
 
 QUERY = "classes=cat,dog,rabbit&logits=2,1,0.1&target=dog&temperature=2"
 SIX = "classes=cat,dog,rabbit,fox,owl,bee&logits=2,1,0.1,-1,0.5,1.5&target=dog&temperature=1"
@@ -139,15 +139,10 @@ def _tabs(page: Page) -> Iterator[str]:
         yield "(no tabs)"
         return
     for i in range(count):
-        tab = tabs.nth(i)
-        tab.scroll_into_view_if_needed()
-        tab.click()
-        page.wait_for_function(
-            f"(i) => document.querySelectorAll('{TABS}')[i].getAttribute('aria-selected') === 'true'", arg=i
-        )
+        select_tab(page, i)
         page.wait_for_selector(IDLE)
         page.wait_for_function(CHARTS_DRAWN, polling=100)
-        yield tab.inner_text()
+        yield tabs.nth(i).inner_text()
 
 
 @pytest.fixture
