@@ -27,6 +27,7 @@ page = st.navigation(
         st.Page("app_pages/learning.py", title="Learning", icon=":material/school:", url_path="learning"),
         st.Page("app_pages/simplex.py", title="Simplex", icon=":material/change_history:", url_path="simplex"),
         st.Page("app_pages/quiz.py", title="Quiz", icon=":material/quiz:", url_path="quiz"),
+        st.Page("app_pages/classroom.py", title="Class", icon=":material/groups:", url_path="class"),
     ],
     position="top",  # always visible: a class must find the pages without opening a sidebar
 )

@@ -52,11 +52,15 @@ table.readout tr.true td.bar span { background: repeating-linear-gradient(45deg,
 """
 )
 
+PARTS_JS = DRAW_JS + (_HERE / "panel_parts.js").read_text(encoding="utf-8")
+"""``drawChart`` and the parts' ``makePart``/``fill``/``draw``: prepended by every component that draws parts
+(this live panel and the class projector), so one piece of code draws them everywhere; :data:`CSS` styles them."""
+
 _panel = st.components.v2.component(
     "softmax_explorer.live_panel",
     html='<div class="live-panel" aria-live="off"></div>',
     css=CSS,
-    js=DRAW_JS
+    js=PARTS_JS
     + (_HERE / "live_client.js").read_text(encoding="utf-8")
     + (_HERE / "live_panel.js").read_text(encoding="utf-8"),
     isolate_styles=False,  # Plotly styles its toolbar from document.head; the page's table styles apply

@@ -21,41 +21,6 @@ function fmt(v) {
   return s === "-0" ? "0" : s;
 }
 
-// What a typed logit reads as: {value, note} or {error}. The box is a text box, parsed here: a
-// browser's number box drops a comma unseen ("1,5" became 15). A decimal comma reads as a point and
-// says so ("1,5" is 1.5); one that could be a thousands separator ("1,000") is refused, and so is
-// anything else that is not one finite number. A true minus sign (as the page writes it) is a minus.
-// The same rule as core.query.parse_typed_number (the quiz's estimates), in the same words.
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
-
-function quoted(text) {
-  return `“${text.length > 24 ? text.slice(0, 24) + "…" : text}”`;
-}
-
-function parseLogit(raw) {
-  const typed = raw.trim();
-  let text = typed.replace(/\u2212/g, "-");
-  let note = "";
-  if (typed === "") return { error: "the box is empty" };
-  if (text.includes(",")) {
-    const parts = text.split(",");
-    if (parts.length !== 2 || text.includes(".")) {
-      return { error: `${quoted(typed)} is not one number: decimals take a point, and no thousands separators` };
-    }
-    const [whole, frac] = parts;
-    if (/^[+-]?[1-9]\d{0,2}$/.test(whole) && /^\d{3}$/.test(frac)) {
-      const w = whole.replace(/-/g, "−");
-      return { error: `${quoted(typed)} could be ${w}.${frac} or ${w}${frac}: write decimals with a point` };
-    }
-    text = `${whole}.${frac}`;
-    note = "comma";
-  }
-  if (!NUMBER.test(text)) return { error: `${quoted(typed)} is not a number` };
-  const value = Number(text);
-  if (!Number.isFinite(value)) return { error: `${quoted(typed)} is too large: not a finite number` };
-  return { value, note: note && `Read ${quoted(typed)} as ${String(value).replace(/-/g, "−")}.` };
-}
-
 function build(root, data, st) {
   root.replaceChildren();
   st.rows = data.names.map((name, i) => {
@@ -73,7 +38,7 @@ function build(root, data, st) {
     range.max = String(data.hi);
     range.step = String(data.step);
     const exact = document.createElement("input");
-    exact.type = "text"; // read by parseLogit, not by the browser (see there)
+    exact.type = "text"; // read by parseTyped (typed_number.js), not by the browser (see there)
     exact.setAttribute("role", "spinbutton");
     exact.autocomplete = "off";
     exact.spellcheck = false;
@@ -118,7 +83,7 @@ function build(root, data, st) {
     exact.addEventListener("focus", () => { exact.value = String(st.values[i]); });
     exact.addEventListener("blur", () => show(st, i, false));
     exact.addEventListener("change", () => {
-      const read = parseLogit(exact.value);
+      const read = parseTyped(exact.value);
       if (read.error) { // the last good value stays, and the note says so until the next good one
         exact.setAttribute("aria-invalid", "true");
         const error = read.error[0].toUpperCase() + read.error.slice(1);

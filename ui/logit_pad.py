@@ -35,6 +35,9 @@ import streamlit as st
 from core.scenario import LOGIT_SLIDER
 from ui.session import Key
 
+TYPED_NUMBER_JS = Path(__file__).with_name("typed_number.js").read_text(encoding="utf-8")
+"""parseTyped: how a typed number reads (a decimal comma as a point, and says so); prepended by the logit pad and
+by a student's device in class mode (ui/classroom.py)."""
 KEY = "pg_logits"
 """The component's widget key (its state holds the browser's last message)."""
 EPOCH: Key[int] = Key("pg_logits_epoch", 0)
@@ -82,6 +85,7 @@ _pad = st.components.v2.component(
     html='<div class="pad" role="group" aria-label="Logits"></div>',
     css=_CSS,
     js=(Path(__file__).with_name("live_client.js")).read_text(encoding="utf-8")
+    + TYPED_NUMBER_JS
     + (Path(__file__).with_name("logit_pad.js")).read_text(encoding="utf-8"),
 )
 

@@ -18,6 +18,7 @@ PAGES = [
     "app_pages/learning.py",
     "app_pages/simplex.py",
     "app_pages/quiz.py",
+    "app_pages/classroom.py",
 ]
 CAPTIONS_HIDDEN = re.compile(r'\[data-testid="stCaptionContainer"\]\s*\{\s*display:\s*none')
 
