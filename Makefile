@@ -36,7 +36,7 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-bench: $(VENV)/.dev browser  ## print the benchmark tables (about 15 minutes)
+bench: $(VENV)/.dev browser  ## print the benchmark tables (about 17 minutes)
 	$(PY) -m bench
 
 screenshot: $(VENV)/.dev browser  ## re-render docs/playground.png (starts its own server)

@@ -1,7 +1,7 @@
 """`make bench`: run every benchmark (or those named) and print their tables.
 
 python -m bench                      # all
-python -m bench core browser         # some: core, browser, classroom, churn, animation, live
+python -m bench core browser         # some: core, browser, classroom, churn, animation, live, classmode
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 
-from bench import animation, browser, classroom, core_throughput, live
+from bench import animation, browser, classmode, classroom, core_throughput, live
 from bench.common import machine
 
 BENCHMARKS = {
@@ -19,6 +19,7 @@ BENCHMARKS = {
     "churn": classroom.run_churn,
     "animation": animation.run,
     "live": live.run,
+    "classmode": classmode.run,
 }
 
 

@@ -3,17 +3,31 @@
 #
 #   deploy/serve.sh --replicas 4 --port 8080
 #
-# Starts N replicas of `streamlit run serve.py` (the app and its live route) on
+# Starts N replicas of `streamlit run serve.py` (the app and its routes) on
 # loopback (ports 8601, 8602, ..., or from --base-port), waits until each is
 # healthy, then runs nginx in the foreground on --port. A browser's first request gets a random route cookie;
 # nginx hashes it (consistent hashing) to pick the replica, so the page, its
 # static files, its websocket and every reconnect of that websocket reach the
 # same process (Streamlit keeps a session's state in the process that holds it).
 # Websocket upgrade headers are passed through, for Streamlit's own socket and for
-# the live route's (/api/live, same location, same sticky rule); the Host header
-# keeps its port, since the live route accepts only a browser whose Origin names
-# that host. Ctrl-C or SIGTERM stops nginx and every replica; so does any one of
-# them exiting.
+# the routes' (/api/live, /api/class: same location, same sticky rule); the Host header
+# keeps its port, since the routes accept only a browser whose Origin names that host.
+#
+# Supervision: a replica that dies (a crash, the OOM killer, SIGKILL) is started again
+# on the same port after a pause (1 s, doubling up to 30 s while it keeps dying within
+# 30 s of its start), with a line on stderr. Meanwhile nginx sends its route cookies to
+# the next live replica (proxy_next_upstream: a refused connection is tried on the next
+# server of the hash ring; max_fails=0 keeps the dead one in the ring, so its students
+# come back to it once it is up). Streamlit sessions held by the dead process are gone
+# (the browser reconnects and reruns the page); a class (the /api/class socket) resumes
+# with the student's token, since rooms live in the database. Each replica's current pid
+# is in $RUN/replica-<i>.pid (RUN is printed at start). Ctrl-C or SIGTERM stops nginx,
+# the supervisors and every replica; so does nginx exiting.
+#
+# Class mode's database: EXPLORER_DATABASE_URL is passed to every replica. Unset, they
+# share one SQLite file, <repo>/data/classroom.sqlite3 (WAL; the folder is made on
+# demand), which is right for replicas on one machine; set it to postgresql://... to use
+# PostgreSQL (beyond one machine).
 #
 # Needs nginx (Debian: apt-get install nginx; EXPLORER_NGINX=/path/to/nginx picks
 # one) and the project's Python environment (`make run` creates .venv; PYTHON=...).
@@ -27,7 +41,7 @@ while [ $# -gt 0 ]; do
     --replicas) REPLICAS="$2"; shift 2 ;;
     --port) PORT="$2"; shift 2 ;;
     --base-port) BASE_PORT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,10 +57,11 @@ NGINX_BIN="${EXPLORER_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 [ -x "$NGINX_BIN" ] || { echo "nginx not found: install it (Debian: apt-get install nginx) or set EXPLORER_NGINX=" >&2; exit 1; }
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/explorer-serve.XXXXXX")"
-PIDS=()
+PIDS=()  # the supervisors, then nginx
 cleanup() {
   trap - EXIT INT TERM
-  [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true
+  touch "$RUN/stopping" 2>/dev/null || true  # no supervisor starts a replica again
+  [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true  # a supervisor stops its replica first
   wait 2>/dev/null || true
   rm -rf "$RUN"
 }
@@ -54,11 +69,47 @@ trap cleanup EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
+# Class mode's rooms: every replica reads the same EXPLORER_DATABASE_URL (or, unset, the same default file).
+if [ -n "${EXPLORER_DATABASE_URL:-}" ]; then
+  export EXPLORER_DATABASE_URL
+  DATABASE="${EXPLORER_DATABASE_URL%%:*} database from EXPLORER_DATABASE_URL"
+else
+  DATABASE="SQLite file $ROOT/data/classroom.sqlite3"
+fi
+
+log() { echo "$(date '+%H:%M:%S') $*" >&2; }
+
+# replica I PORT: run replica I on PORT, and again whenever it dies, until the script stops.
+replica() {
+  local i=$1 port=$2 pause=1 child started rc how
+  trap - EXIT
+  trap '' INT  # Ctrl-C: the script stops the replicas in order (below), not each on its own
+  # Stopped: end the replica (or the pause) this shell runs, whatever line it was on: jobs -p lists only its
+  # own live children, even one started a moment ago (never `kill 0`: that is the whole process group).
+  trap 'kill $(jobs -p) 2>/dev/null || true; wait; exit 0' TERM
+  while [ ! -e "$RUN/stopping" ]; do
+    started=$SECONDS
+    (cd "$ROOT" && exec "$PY" -m streamlit run serve.py --server.headless true \
+        --server.address 127.0.0.1 --server.port "$port") >>"$RUN/replica-$i.log" 2>&1 &
+    child=$!
+    echo "$child" >"$RUN/replica-$i.pid"
+    rc=0
+    wait "$child" 2>/dev/null || rc=$?
+    [ -e "$RUN/stopping" ] && break
+    how="with code $rc"
+    [ "$rc" -gt 128 ] && how="on signal $((rc - 128))"
+    if [ $((SECONDS - started)) -ge 30 ]; then pause=1; fi
+    log "replica $i (port $port, pid $child) exited $how; starting it again in $pause s"
+    sleep "$pause" &
+    wait $! || true
+    pause=$((pause * 2 > 30 ? 30 : pause * 2))
+  done
+}
+
 SERVERS=""
 for ((i = 0; i < REPLICAS; i++)); do
   p=$((BASE_PORT + i))
-  (cd "$ROOT" && exec "$PY" -m streamlit run serve.py --server.headless true \
-      --server.address 127.0.0.1 --server.port "$p") >"$RUN/replica-$i.log" 2>&1 &
+  replica "$i" "$p" &
   PIDS+=($!)
   SERVERS+="    server 127.0.0.1:$p max_fails=0;"$'\n'
 done
@@ -113,6 +164,7 @@ $SERVERS  }
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_read_timeout 1d;
+      proxy_next_upstream error timeout;  # (the default, relied on) a dead replica's visitors go to the next
       proxy_buffering off;
       add_header Set-Cookie "explorer_route=\$route; Path=/; HttpOnly; SameSite=Lax" always;
       add_header X-Explorer-Replica \$upstream_addr always;
@@ -121,8 +173,11 @@ $SERVERS  }
 }
 CONF
 env -u NGINX "$NGINX_BIN" -e "$RUN/error.log" -p "$RUN" -c "$RUN/nginx.conf" &  # (an inherited NGINX would be read as sockets)
-PIDS+=($!)
-echo "Serving on http://127.0.0.1:$PORT with $REPLICAS replicas (ports $BASE_PORT-$((BASE_PORT + REPLICAS - 1))). Ctrl-C stops."
-wait -n "${PIDS[@]}"
-echo "a process exited; stopping the rest" >&2
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+echo "Serving on http://127.0.0.1:$PORT with $REPLICAS replicas (ports $BASE_PORT-$((BASE_PORT + REPLICAS - 1));" \
+  "pids and logs in $RUN); class rooms in the $DATABASE. Ctrl-C stops."
+rc=0
+wait "$NGINX_PID" || rc=$?
+log "nginx stopped (code $rc); stopping the replicas"
 exit 1

@@ -138,20 +138,23 @@ def port_busy(port: int) -> bool:
 
 @contextmanager
 def serve_replicated(
-    replicas: int, nginx: str | None = None
+    replicas: int, nginx: str | None = None, *, env: dict[str, str] | None = None, log: Path | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes], list[int]]]:
     """Run ``deploy/serve.sh`` (``replicas`` processes behind nginx) until the block ends.
 
     ``nginx`` is the nginx binary (given to the script as ``EXPLORER_NGINX``; by
-    default the script finds it). Yields the proxy's URL, the script's process and
-    the replicas' ports. The script runs in its own process group; at the end it
-    gets SIGTERM (it stops nginx and the replicas itself), and SIGKILL if it has
+    default the script finds it); ``env`` adds environment variables (e.g.
+    ``EXPLORER_DATABASE_URL``), ``log`` is where the script's output goes. Yields the
+    proxy's URL, the script's process and the replicas' ports (:func:`replica_pid`
+    finds the process behind one). The script runs in its own process group; at the
+    end it gets SIGTERM (it stops nginx and the replicas itself), and SIGKILL if it has
     not exited in 30 s.
     """
     *bases, port = free_ports(replicas + 1)
     base = bases[0]
-    env = {**os.environ, "PYTHON": sys.executable, **({"EXPLORER_NGINX": nginx} if nginx else {})}
-    log = open(ROOT / ".e2e-serve.log", "wb")  # noqa: SIM115 - kept open for the script's lifetime
+    nginx_env = {"EXPLORER_NGINX": nginx} if nginx else {}
+    script_env = {**os.environ, "PYTHON": sys.executable, **nginx_env, **(env or {})}
+    out = open(log or ROOT / ".e2e-serve.log", "wb")  # noqa: SIM115 - kept open for the script's lifetime
     proc = subprocess.Popen(
         [
             "bash",
@@ -163,8 +166,8 @@ def serve_replicated(
             "--base-port",
             str(base),
         ],
-        env=env,
-        stdout=log,
+        env=script_env,
+        stdout=out,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -179,7 +182,49 @@ def serve_replicated(
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
+        out.close()
+
+
+def _listening_inodes(port: int) -> set[str]:
+    """Inodes of the TCP sockets listening on ``port`` (from /proc/net/tcp and tcp6)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(inode)
+    return inodes
+
+
+def replica_pid(port: int) -> int | None:
+    """The pid of the process listening on ``port`` (a replica of ``serve_replicated``), or None.
+
+    Read from /proc (the socket's inode, then the process holding it), so a test can
+    SIGKILL one replica of ``deploy/serve.sh`` and see its supervisor start another.
+    """
+    inodes = _listening_inodes(port)
+    if not inodes:
+        return None
+    links = {f"socket:[{i}]" for i in inodes}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fds = list((entry / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(fd) in links:
+                    return int(entry.name)
+            except OSError:
+                continue
+    return None
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

@@ -1,27 +1,79 @@
-"""deploy/serve.sh with 2 replicas behind nginx: sticky routes, websocket upgrades, a clean stop."""
+"""deploy/serve.sh with 2 replicas behind nginx: sticky routes, websocket upgrades, a replica that dies is
+started again while nginx sends its visitors to the other, and a clean stop (no process left behind)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import math
+import os
 import shutil
 import signal
 import subprocess
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from harness.server import port_busy, run_async, serve_replicated
+from harness.server import port_busy, replica_pid, run_async, serve_replicated
 
 NGINX_BINARY = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+T = TypeVar("T")
+
+
+def _await(condition: Callable[[], T], what: str, timeout: float = 60.0) -> T:
+    """Poll ``condition`` until it returns something truthy (processes we started: no event to await)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie nobody has reaped yet counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in ("Z", "X")
+
+
+def _tree(pid: int) -> set[int]:
+    """``pid`` and every process below it (from /proc)."""
+    out = {pid}
+    try:
+        kids = [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return out
+    for k in kids:
+        out |= _tree(k)
+    return out
+
+
+def _route_to(url: str, replica: str) -> str | None:
+    """A new visitor's route cookie if nginx sent that visitor to ``replica``, else None."""
+    address, cookie = _get(url + "/")
+    return cookie if address == replica else None
+
+
+def _health(url: str, cookie: str) -> tuple[int, str] | None:
+    """(status, the replicas nginx tried) of /_stcore/health with this route, or None if the request failed."""
+    request = urllib.request.Request(url + "/_stcore/health", headers={"Cookie": f"explorer_route={cookie}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, r.headers["X-Explorer-Replica"]
+    except OSError:
+        return None
 
 
 def _get(url: str, cookie: str | None = None) -> tuple[str, str]:
@@ -33,10 +85,15 @@ def _get(url: str, cookie: str | None = None) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def proxy() -> Iterator[tuple[str, subprocess.Popen[bytes], list[int]]]:
+def serve_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("serve") / "serve.log"
+
+
+@pytest.fixture(scope="module")
+def proxy(serve_log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], list[int]]]:
     if NGINX_BINARY is None:
         pytest.fail("nginx is not installed: `make test` installs it (.ci/run does with apt-get)")
-    with serve_replicated(2, NGINX_BINARY) as running:
+    with serve_replicated(2, NGINX_BINARY, log=serve_log) as running:
         yield running
 
 
@@ -110,12 +167,55 @@ def test_the_live_route_answers_through_nginx_on_the_sticky_replica(proxy: tuple
         run_async(_live(ws_url, "http://evil.example", uuid.uuid4().hex))
 
 
-def test_sigterm_stops_nginx_and_every_replica(proxy: tuple[str, subprocess.Popen[bytes], list[int]]) -> None:
-    url, proc, ports = proxy
-    port = int(url.rsplit(":", 1)[1])
-    proc.send_signal(signal.SIGTERM)
+def test_a_killed_replica_is_started_again_and_meanwhile_nginx_sends_its_visitors_to_the_other(
+    proxy: tuple[str, object, list[int]], serve_log: Path
+) -> None:
+    url, _, ports = proxy
+    first, second = (f"127.0.0.1:{p}" for p in ports)
+    cookie = _await(lambda: _route_to(url, first), "a new visitor's route to replica 0")
+    old = replica_pid(ports[0])
+    assert old is not None
+    os.kill(old, signal.SIGKILL)
+    _await(lambda: not port_busy(ports[0]), "the killed replica's port to close")
+    # Down: the same route still gets an answer, from the other replica (nginx tried the dead one first).
+    status, tried = _health(url, cookie) or (0, "")
+    assert status == 200
+    assert tried.split(", ")[-1] == second
+    replica, outcome = run_async(_session(url.replace("http://", "ws://") + "/_stcore/stream", cookie))
+    assert (replica.split(", ")[-1], outcome) == (second, "ok")  # Streamlit's websocket fails over too
+    # The supervisor starts it again on the same port, says so, and the route comes back to it at once:
+    # max_fails=0 keeps the replica in the hash ring (no fail_timeout during which it would be skipped).
+    new = _await(lambda: replica_pid(ports[0]), "the replica to be started again")
+    assert new != old
+    _await(lambda: (_health(url, cookie) or (0, ""))[1] == first, "the route to come back to replica 0")
+    assert f"replica 0 (port {ports[0]}, pid {old}) exited on signal 9" in serve_log.read_text()
+
+
+def _stops_cleanly(proc: subprocess.Popen[bytes], ports: list[int], stop: Callable[[], None]) -> None:
+    """``stop()`` ends the script, nginx, the supervisors and every replica: no process or port left."""
+    everything = _tree(proc.pid)
+    replicas = {replica_pid(p) for p in ports}
+    assert None not in replicas
+    assert replicas <= everything  # (the replicas really are this script's)
+    assert len(everything) >= 2 + 2 * len(ports)  # script, supervisors, replicas, nginx (+ workers)
+    stop()
     proc.wait(timeout=30)  # it exits (and would raise TimeoutExpired if it hung)
-    deadline = time.monotonic() + 20
-    while any(port_busy(p) for p in [port, *ports]) and time.monotonic() < deadline:
-        time.sleep(0.1)  # the processes release their ports as they exit
-    assert not any(port_busy(p) for p in [port, *ports])
+    _await(lambda: not any(_alive(pid) for pid in everything), "every process of the script to end", 20)
+
+    _await(lambda: not any(port_busy(p) for p in ports), "the ports to be released", 20)
+
+
+def test_sigterm_stops_nginx_and_every_replica(proxy: tuple[str, subprocess.Popen[bytes], list[int]]) -> None:
+    url, proc, ports = proxy  # (one of the replicas is the one started again above)
+    port = int(url.rsplit(":", 1)[1])
+    _stops_cleanly(proc, ports, lambda: proc.send_signal(signal.SIGTERM))
+    assert not port_busy(port)
+
+
+def test_ctrl_c_stops_everything() -> None:
+    """Ctrl-C in a terminal sends SIGINT to the whole foreground process group: the script, the supervisors,
+    the replicas and nginx at once; nothing may be left, and no replica started again."""
+    with serve_replicated(1, NGINX_BINARY) as (url, proc, ports):
+        port = int(url.rsplit(":", 1)[1])
+        _stops_cleanly(proc, ports, lambda: os.killpg(proc.pid, signal.SIGINT))
+        assert not port_busy(port)
