@@ -34,7 +34,11 @@ PAGES = {
     "learning": "learning",
     "simplex": "simplex",
     "quiz": "quiz",
+    "class": "class",
 }
+"""Every page, by its name and URL path ("" is the Playground): the one list the screenshots and the browser tests
+that visit every page take."""
+PATHS = list(PAGES.values())
 DESKTOP = {"viewport": {"width": 1440, "height": 900}}
 VIEWS: dict[str, tuple[dict[str, Any], str]] = {
     "desktop": (DESKTOP, ""),

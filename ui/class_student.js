@@ -76,10 +76,10 @@ function build(root, st) {
     autocomplete: "off", spellcheck: false, placeholder: "e.g. K7M2QX" },
   { autocapitalize: "characters", autocorrect: "off", enterkeyhint: "next", "aria-describedby": `${id}-join-error` });
   const nickLabel = make("label", { htmlFor: `${id}-nick`, textContent: "Nickname (optional)" });
-  st.nickBox = make("input", { id: `${id}-nick`, type: "text", maxLength: 24, autocomplete: "nickname",
+  st.nickBox = make("input", { id: `${id}-nick`, type: "text", maxLength: 200, // longer is refused with a reason, not cut autocomplete: "nickname",
     spellcheck: false, placeholder: "leave empty to stay anonymous" }, { enterkeyhint: "go" });
   const nickHint = make("p", { className: "cs-hint",
-    textContent: "Only the teacher's export shows nicknames; other students never see them." });
+    textContent: "Up to 24 characters. Only the teacher sees nicknames; other students never do." });
   st.joinButton = make("button", { type: "submit", className: "cs-primary", textContent: "Join" });
   st.joinError = make("p", { id: `${id}-join-error`, className: "cs-error" }, { role: "alert" });
   st.form.append(codeLabel, st.codeBox, nickLabel, st.nickBox, nickHint, st.joinButton, st.joinError);

@@ -88,6 +88,9 @@ PROJECTOR_CSS = """
 .cp-explain, .cp-summary { font-size: 1.1rem; }
 """
 PAGE_CSS = """<style>
+/* a student's phone: no text under 16 px, the page's caption included */
+@media (max-width: 640px) { [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  font-size: 1rem !important; } }
 .cl-card { text-align: center; }
 .cl-card p { margin: 0; }
 .cl-label { font-size: 1.1rem; font-weight: 600; }

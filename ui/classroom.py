@@ -294,9 +294,10 @@ def summary(code: str) -> None:
         )
     st.subheader("Summary")
     st.table(table)
+    token = TOKEN.get()
     st.download_button(
         "Download answers (CSV)",
-        csv_rows(code, TOKEN.get(), exported, built),
+        lambda: csv_rows(code, token),  # built at the click: answers that came in since this rerun are in it
         file_name=f"class-{code}-answers.csv",
         mime="text/csv",
         key="cl_csv",
@@ -305,12 +306,10 @@ def summary(code: str) -> None:
     )
 
 
-def csv_rows(
-    code: str, token: str, exported: list[AnswerRow] | None = None, built: dict[str, Question] | None = None
-) -> str:
+def csv_rows(code: str, token: str) -> str:
     """Every answer of the room as CSV (nickname, question, answer, truth, time)."""
-    exported = rooms().export(code, token) if exported is None else exported
-    built = built or {}
+    exported = rooms().export(code, token)
+    built: dict[str, Question] = {}
     for r in exported:
         if r.question_id not in built:
             built[r.question_id] = cc.build(r.spec)
@@ -400,20 +399,20 @@ def student(code: str) -> None:
 def caption() -> str:
     """The page's caption: for a student who came by a join link, what to do; otherwise what the page does."""
     if session.query().get("join"):
-        return "Type a nickname if you like, join, then answer on this screen when the teacher asks."
+        return "Join, then answer here whenever the teacher asks. Other students never see your nickname."
     return (
-        "Ask the room a question about the example or from the quiz, watch the answers arrive, show their spread, "
-        "then reveal the truth. Students join with the code or the QR code on their phones."
+        "Teachers: start a class, ask the room about the example, watch the answers arrive, then reveal the truth. "
+        "Students: join with the code the teacher shows."
     )
 
 
 def show(sc: Scenario) -> None:
     """The page's body: the teacher's room, a teacher's reload, or the landing (join / start)."""
     st.html(PAGE_CSS)
-    if present.active():
-        st.html(PRESENT_PAGE_CSS)
     try:
         if ROOM.get() and TOKEN.get():
+            if present.active():  # the projector's layout: the join code is the title (the landing keeps its own)
+                st.html(PRESENT_PAGE_CSS)
             teacher(sc)
         elif CLAIM.get():
             reclaim(CLAIM.get())

@@ -23,6 +23,8 @@ _share = st.components.v2.component(
         ".share button:hover { border-color: #0072B2; color: #0072B2; }"
         ".share button:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }"
         ".share .status { font-size: 0.875rem; }"
+        "@media (max-width: 640px) { .share button, .share .status { font-size: 1rem; }"  # 16 px text on a phone,
+        " .share button { min-height: 2.75rem; } }"  # and a 44 px tap target
     ),
     js=Path(__file__).with_name("share.js").read_text(encoding="utf-8"),
 )

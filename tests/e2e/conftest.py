@@ -20,8 +20,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    with start_app() as url:
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app, with class mode's database in a temporary SQLite file (never the repository's data/ folder)."""
+    db = tmp_path_factory.mktemp("class-db") / "classroom.sqlite3"
+    with start_app(env={"EXPLORER_DATABASE_URL": f"sqlite:///{db}"}) as url:
         yield url
 
 

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from harness.server import IDLE
+from harness.shots import PATHS
 
 # Each payload is a valid class name (at most 24 characters, no comma) and sets window.__p if it runs.
 PAYLOADS = [
@@ -18,7 +19,8 @@ PAYLOADS = [
     "[x](javascript:__p=1)",
     "$\\href{javascript:1}{x}$",
 ]
-PAGES = ["", "softmax", "cross-entropy", "learning", "simplex", "quiz"]
+PAGES = [p for p in PATHS if p != "class"]
+"""Every page that shows the example (the Class page shows it once a class is started: tests/app covers it)."""
 
 
 def _query(i: int) -> str:

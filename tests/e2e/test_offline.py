@@ -15,9 +15,9 @@ from urllib.parse import urlparse
 from playwright.sync_api import Browser, BrowserContext, Page, Route, WebSocketRoute, expect
 
 from harness.server import IDLE
+from harness.shots import PATHS
 
-PAGES = ["", "softmax", "cross-entropy", "learning", "simplex", "quiz"]
-"""Every page, by its URL path ("" is the Playground)."""
+PAGES = PATHS
 NO_HOST = ("data", "blob", "about")
 """Schemes that never reach a network (inline data, the page's own objects)."""
 

@@ -28,14 +28,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.quiz import ROUND
 from harness.server import IDLE
-from harness.shots import CHARTS_DRAWN, select_tab
+from harness.shots import CHARTS_DRAWN, PATHS, select_tab
 
 QUERY = "classes=cat,dog,rabbit&logits=2,1,0.1&target=dog&temperature=2"
 SIX = "classes=cat,dog,rabbit,fox,owl,bee&logits=2,1,0.1,-1,0.5,1.5&target=dog&temperature=1"
 """Six classes: six logit rows between the first logit and what they move."""
 TEN = ",".join(f"class{i}" for i in range(10))
-PAGES = ["", "softmax", "cross-entropy", "learning", "simplex", "quiz"]
-LOGIT_PAGES = [p for p in PAGES if p != "quiz"]
+PAGES = PATHS
+LOGIT_PAGES = [p for p in PAGES if p not in ("quiz", "class")]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PROJECTOR = {"viewport": {"width": 1440, "height": 900}}
 FOLD = 900
