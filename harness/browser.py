@@ -4,7 +4,7 @@ Order: $CHROMIUM, Debian's /usr/bin/chromium, a chromium on PATH, then
 Playwright's own download. `--ensure` installs Debian's package when running as
 root with apt-get, and falls back to `playwright install chromium` only on
 machines without apt (never here: that would download a browser).
-`python -m harness.browser --ensure` (``make browser``) also makes sure nginx is
+`python -m harness.browser --ensure` (``make browser``) also makes sure nginx (and PostgreSQL) is
 there for the deploy test.
 """
 
@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+from harness import postgres
 
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -75,9 +77,22 @@ def ensure_nginx() -> str:
     raise SystemExit("nginx is missing: install it (Debian: apt-get install nginx) for the deploy test")
 
 
+def ensure_postgres() -> str:
+    """PostgreSQL for class mode's storage tests (harness/postgres.py): Debian's package, installed when missing
+    and root (it also makes the ``postgres`` user the test cluster runs as). Without root the tests say why."""
+    reason = postgres.unavailable_reason()
+    if reason and shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, env=env)
+        reason = postgres.unavailable_reason()
+    return reason or str(postgres.bin_dir())
+
+
 if __name__ == "__main__":
     if "--ensure" in sys.argv:
         print(f"browser tests use: {ensure()}")
         print(f"deploy test uses: {ensure_nginx()}")
+        print(f"class-mode storage tests use: {ensure_postgres()}")
     else:
         print(find_chromium() or "no system chromium")
