@@ -4,12 +4,15 @@ Through ``deploy/serve.sh --replicas 2``, once on SQLite (a fresh file shared by
 default is) and once on PostgreSQL (a temporary cluster, ``harness.postgres``). The room is created in
 the database as the page's "Start a class" does; then:
 
+The devices are ``harness.class_clients``' (shared with tests/e2e/test_class_replicas.py).
+
 - **Students** (``N``): each is what a phone's browser is to the server. A real Streamlit websocket
   loads ``/class?join=CODE`` (the page-load rerun, recorded once from Chromium as ``bench/classroom.py``
   does) and stays open; one ``/api/class`` socket joins with a nickname (Origin: the proxy's address).
   Both carry the student's own nginx route cookie, so they reach the same replica as a browser's would.
   The class socket reconnects as ``ui/class_student.js`` does (1 s, doubling to 15 s) and ``resume``\\ s
-  with its token; the Streamlit socket reconnects and reruns the page, as Streamlit's frontend does.
+  with its token (a resume refused as "gone" joins again; any other refusal is tried again after the
+  backoff); the Streamlit socket reconnects and reruns the page, as Streamlit's frontend does.
 - **The projector**: a teacher socket (``teach``) that asks, reveals, and counts the room's pushes.
 
 Measured: the time for all ``N`` to join; ``IDLE`` seconds with nothing happening (Streamlit messages and
@@ -27,27 +30,20 @@ timed, the numbers are printed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import json
 import os
 import random
 import signal
-import socket
 import tempfile
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-from websockets.typing import Origin, Subprotocol
 
 from bench.common import cpu_seconds, pct, recording, rss_mb, table
+from harness.class_clients import TIMEOUT, Student, Teacher, answer_for, now, until
 from harness.server import replica_pid, serve_replicated
 
 N = 200
@@ -60,16 +56,9 @@ CHANGE = 0.2
 """Share of students who change their answer once (1-3 s later), before the reveal."""
 KILL_AFTER = 3.0
 """Seconds after round 2's Ask when one replica gets SIGKILL (about half the room has answered)."""
-TIMEOUT = 60.0
-FIRST_PAUSE, LONGEST_PAUSE = 1.0, 15.0
-"""The student page's reconnect backoff (ui/class_student.js)."""
 EXAMPLE = {"classes": "cat,dog,rabbit", "logits": "2,1,0.1", "target": "dog"}
 KINDS = ("p_true", "lowest_loss", "step")
 """Round 1, 2, 3: a number, a choice, one up/down per class (every kind of input a phone shows)."""
-
-
-def now() -> float:
-    return time.perf_counter()
 
 
 # ---- the page load a browser sends --------------------------------------------------------------------
@@ -93,290 +82,22 @@ def page_load(recorded: bytes, code: str) -> bytes:
     return bytes(msg.SerializeToString())
 
 
-def _quickack(ws: Any) -> None:
-    """Re-arm TCP_QUICKACK after a read (see bench.classroom.recv: a bare client's delayed ACKs are not a
-    browser's, and would add up to 40 ms to Streamlit's multi-frame replies)."""
-    sock = ws.transport.get_extra_info("socket") if hasattr(ws, "transport") else None
-    if sock is not None and hasattr(socket, "TCP_QUICKACK"):
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
+# ---- what a student does (the device itself: harness.class_clients.Student) ---------------------------
+async def play(s: Student, qid: str, rng: random.Random, t_view: float) -> None:
+    """Answer question ``qid`` after a think time; a few change their mind once."""
+    await asyncio.sleep(max(0.0, rng.uniform(*THINK) - (now() - t_view)))
+    while qid not in s.views:
+        await asyncio.sleep(0.05)
+    await s.answer(qid, answer_for(s.views[qid], rng))
+    if rng.random() < CHANGE:
+        await asyncio.sleep(rng.uniform(1.0, 3.0))
+        await s.answer(qid, answer_for(s.views[qid], rng))
 
 
-def answer_for(view: dict[str, Any], rng: random.Random) -> Any:
-    """A plausible answer to the question a phone shows (what a student would tap or type)."""
-    inp = view["input"]
-    if inp["type"] == "number":
-        return round(rng.uniform(float(inp["min"]), min(float(inp["max"]), 5.0)), 2)
-    if inp["type"] == "choice":
-        return rng.randrange(len(inp["options"]))
-    return [rng.random() < 0.5 for _ in inp["classes"]]
-
-
-# ---- one student -------------------------------------------------------------------------------------
-@dataclass(eq=False)
-class Student:
-    i: int
-    url: str
-    load: bytes
-    code: str
-    route: str = field(default_factory=lambda: uuid.uuid4().hex)
-    token: str = ""
-    replica: str = ""
-    ws: Any = None
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    stopped: bool = False
-    # what happened
-    page_ms: list[float] = field(default_factory=list)  # the first load; then reloads after a drop
-    page_done: float = 0.0
-    page_errors: int = 0
-    st_ws: Any = None
-    rerun: asyncio.Future[float] | None = None
-    rerun_ms: list[float] = field(default_factory=list)
-    stream_messages: list[tuple[float, str]] = field(default_factory=list)
-    class_messages: list[tuple[float, str]] = field(default_factory=list)
-    joined_at: float = 0.0
-    seen: dict[str, float] = field(default_factory=dict)  # question id -> when it was on screen
-    views: dict[str, dict[str, Any]] = field(default_factory=dict)
-    received: dict[str, Any] = field(default_factory=dict)  # question id -> the value the server confirmed
-    first_received: dict[str, float] = field(default_factory=dict)  # question id -> when it first did
-    received_ms: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dropped_at: float = 0.0
-    reconnect_ms: list[float] = field(default_factory=list)  # drop -> the state push after the resume
-    dialled_at: float = 0.0
-    resume_ms: list[float] = field(default_factory=list)  # the reconnect's own part: dial -> that push
-    state_value: Any = None  # the student's own answer in the latest state push
-    waiting: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
-    question_open: asyncio.Event = field(default_factory=asyncio.Event)
-    current: str = ""
-
-    def running(self) -> bool:
-        return not self.stopped  # (a call: mypy does not narrow it across the awaits in between)
-
-    @property
-    def nick(self) -> str:
-        return f"s{self.i:03d}"
-
-    @property
-    def headers(self) -> dict[str, str]:
-        return {"Cookie": f"explorer_route={self.route}"}
-
-    # -- Streamlit's websocket: the page, then silence (every message after the load is counted)
-    async def stream(self) -> None:
-        ws_url = self.url.replace("http://", "ws://") + "/_stcore/stream"
-        pause = 0.5
-        while self.running():
-            try:
-                async with websockets.connect(
-                    ws_url, subprotocols=[Subprotocol("streamlit")], max_size=None, additional_headers=self.headers
-                ) as ws:
-                    pause = 0.5
-                    self.st_ws = ws
-                    t0 = now()
-                    await ws.send(self.load)
-                    loading = True
-                    async for raw in ws:
-                        _quickack(ws)
-                        msg = ForwardMsg()
-                        msg.ParseFromString(raw)
-                        kind = msg.WhichOneof("type") or ""
-                        if loading:
-                            if kind == "delta" and msg.delta.new_element.WhichOneof("type") == "exception":
-                                self.page_errors += 1
-                            if kind == "script_finished":
-                                self.page_ms.append((now() - t0) * 1000)
-                                self.page_done = self.page_done or now()
-                                loading = False
-                        else:
-                            self.stream_messages.append((now(), kind))
-                            if kind == "script_finished" and self.rerun is not None and not self.rerun.done():
-                                self.rerun.set_result(now())
-            except (OSError, TimeoutError, websockets.WebSocketException):
-                pass
-            if not self.running():
-                return
-            await asyncio.sleep(pause)  # Streamlit's frontend reconnects, then reruns the page
-            pause = min(pause * 2, LONGEST_PAUSE)
-
-    # -- the class socket: join (or resume), then pushes; reconnects like ui/class_student.js
-    async def connect(self) -> None:
-        ws_url = self.url.replace("http://", "ws://") + "/api/class"
-        pause = FIRST_PAUSE
-        while self.running():
-            self.dialled_at = now()
-            try:
-                async with websockets.connect(
-                    ws_url,
-                    origin=Origin(self.url),
-                    additional_headers=self.headers,
-                    open_timeout=TIMEOUT,
-                ) as ws:
-                    tried = ws.response.headers.get("X-Explorer-Replica", "") if ws.response else ""
-                    self.replica = tried.split(", ")[-1]  # nginx lists every replica it tried
-                    self.ws, pause = ws, FIRST_PAUSE
-                    if self.token:
-                        await ws.send(json.dumps({"op": "resume", "code": self.code, "token": self.token}))
-                    else:
-                        await ws.send(json.dumps({"op": "join", "code": self.code, "nick": self.nick}))
-                    async for raw in ws:
-                        self.on_message(json.loads(raw))
-            except (OSError, TimeoutError, websockets.WebSocketException):
-                pass
-            self.ws = None
-            self.ready.clear()
-            for waiting in self.waiting.values():
-                if not waiting.done():
-                    waiting.set_result(None)  # not confirmed: asked again after the resume
-            if not self.running():
-                return
-            self.dropped_at = self.dropped_at or now()
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, LONGEST_PAUSE)
-
-    def on_message(self, msg: dict[str, Any]) -> None:
-        t = now()
-        op = msg.get("op", "")
-        self.class_messages.append((t, op))
-        if op == "joined":
-            self.token = msg["token"]
-        elif op == "state":
-            question = msg.get("question")
-            self.state_value = msg.get("value")
-            if question is not None:
-                qid = question["id"]
-                self.current = qid
-                if qid not in self.seen:
-                    self.seen[qid] = t
-                    self.views[qid] = question
-                if msg.get("phase") == "open":
-                    self.question_open.set()
-            if not self.joined_at:
-                self.joined_at = t
-            if self.dropped_at:
-                self.reconnect_ms.append((t - self.dropped_at) * 1000)
-                self.resume_ms.append((t - self.dialled_at) * 1000)
-                self.dropped_at = 0.0
-            self.ready.set()
-        elif op == "received":
-            waiting = self.waiting.get(msg["question"])
-            if waiting is not None and not waiting.done():
-                waiting.set_result(msg.get("value"))
-        elif op == "error":
-            self.errors.append(str(msg.get("error")))
-            for waiting in self.waiting.values():
-                if not waiting.done():
-                    waiting.set_result(None)
-
-    def confirmed(self, qid: str, value: Any, ms: float | None) -> None:
-        self.received[qid] = value
-        self.first_received.setdefault(qid, now())
-        if ms is not None:
-            self.received_ms.append(ms)
-
-    async def answer(self, qid: str, value: Any) -> None:
-        """Send ``value`` until the server confirms it, across reconnects (the student taps again)."""
-        for _ in range(20):
-            await self.ready.wait()
-            if not self.running():
-                return
-            if self.received.get(qid) != value and self.current == qid and self.state_value == value:
-                self.confirmed(qid, value, None)  # the push after a resume shows it stored
-                return
-            waiting: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-            self.waiting[qid] = waiting
-            ws = self.ws
-            if ws is None:
-                continue
-            t0 = now()
-            with contextlib.suppress(websockets.WebSocketException, OSError):
-                await ws.send(json.dumps({"op": "answer", "question": qid, "value": value}))
-            got = await waiting
-            if got == value:
-                self.confirmed(qid, value, (now() - t0) * 1000)
-                return
-            await asyncio.sleep(0.2)  # an error or a drop: try again (after the reconnect)
-        self.errors.append(f"gave up answering {qid}")
-
-    async def answer_by_rerun(self, rng: random.Random) -> None:
-        """The reference: the same answer as a Streamlit rerun of the page (what a form's submit costs)."""
-        await asyncio.sleep(rng.uniform(*THINK))
-        self.rerun = asyncio.get_running_loop().create_future()
-        t0 = now()
-        await self.st_ws.send(self.load)
-        self.rerun_ms.append((await asyncio.wait_for(self.rerun, TIMEOUT) - t0) * 1000)
-
-    async def play(self, qid: str, rng: random.Random, t_view: float) -> None:
-        """Answer question ``qid`` after a think time; a few change their mind once."""
-        await asyncio.sleep(max(0.0, rng.uniform(*THINK) - (now() - t_view)))
-        while qid not in self.views:
-            await asyncio.sleep(0.05)
-        await self.answer(qid, answer_for(self.views[qid], rng))
-        if rng.random() < CHANGE:
-            await asyncio.sleep(rng.uniform(1.0, 3.0))
-            await self.answer(qid, answer_for(self.views[qid], rng))
-
-
-# ---- the projector -----------------------------------------------------------------------------------
-@dataclass(eq=False)
-class Teacher:
-    url: str
-    code: str
-    token: str
-    route: str = field(default_factory=lambda: uuid.uuid4().hex)
-    ws: Any = None
-    ready: asyncio.Event = field(default_factory=asyncio.Event)
-    stopped: bool = False
-    rooms: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
-    replies: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
-
-    def running(self) -> bool:
-        return not self.stopped
-
-    async def connect(self) -> None:
-        ws_url = self.url.replace("http://", "ws://") + "/api/class"
-        pause = FIRST_PAUSE
-        headers = {"Cookie": f"explorer_route={self.route}"}
-        while self.running():
-            try:
-                async with websockets.connect(ws_url, origin=Origin(self.url), additional_headers=headers) as ws:
-                    self.ws, pause = ws, FIRST_PAUSE
-                    await ws.send(json.dumps({"op": "teach", "code": self.code, "token": self.token}))
-                    async for raw in ws:
-                        msg = json.loads(raw)
-                        if msg.get("op") == "room":
-                            self.rooms.append((now(), msg))
-                        elif msg.get("op") == "teaching":
-                            self.ready.set()
-                        else:
-                            await self.replies.put(msg)
-            except (OSError, TimeoutError, websockets.WebSocketException):
-                pass
-            self.ws = None
-            self.ready.clear()
-            self.replies.put_nowait({"op": "dropped"})
-            if not self.running():
-                return
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, LONGEST_PAUSE)
-
-    async def act(self, msg: dict[str, Any]) -> tuple[float, dict[str, Any]]:
-        """Send a teacher action; (when it was sent, the reply). Not retried: an action is not safe to repeat."""
-        await asyncio.wait_for(self.ready.wait(), TIMEOUT)
-        while not self.replies.empty():
-            self.replies.get_nowait()  # (a stale "dropped")
-        t0 = now()
-        await self.ws.send(json.dumps(msg))
-        reply = await asyncio.wait_for(self.replies.get(), TIMEOUT)
-        if reply.get("op") != "done":
-            raise RuntimeError(f"the teacher's {msg['op']} failed: {reply}")
-        return t0, reply
-
-    def count_reached(self, qid: str, n: int) -> float | None:
-        """When the projector first showed ``n`` answers to ``qid``."""
-        for t, room in self.rooms:
-            if (room.get("question") or {}).get("id") == qid and room.get("answered", 0) >= n:
-                return t
-        return None
+async def answer_by_rerun(s: Student, rng: random.Random) -> float:
+    """The reference: the same answer as a Streamlit rerun of the page (what a form's submit costs); ms."""
+    await asyncio.sleep(rng.uniform(*THINK))
+    return await s.rerun_page()
 
 
 # ---- a run -------------------------------------------------------------------------------------------
@@ -423,14 +144,6 @@ def _cpu(ports: list[int]) -> float:
     return sum(cpu_seconds(pid) for pid in _replica_pids(ports))
 
 
-async def _until(condition: Any, what: str, timeout: float = TIMEOUT) -> None:
-    deadline = now() + timeout
-    while not condition():
-        if now() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.02)
-
-
 async def _round(
     students: list[Student], teacher: Teacher, kind: str, rng: random.Random, kill: Any = None
 ) -> tuple[Round, str]:
@@ -440,15 +153,15 @@ async def _round(
     sc, _problems = Scenario.from_query(EXAMPLE)
     t_ask, reply = await teacher.act({"op": "ask", "spec": cc.spec_about(sc, kind)})
     qid = reply["question"]
-    plays = [asyncio.create_task(s.play(qid, random.Random(rng.random()), t_ask)) for s in students]
+    plays = [asyncio.create_task(play(s, qid, random.Random(rng.random()), t_ask)) for s in students]
     killer = asyncio.create_task(kill()) if kill is not None else None
-    await _until(lambda: all(qid in s.seen for s in students), "every device to show the question")
+    await until(lambda: all(qid in s.seen for s in students), "every device to show the question")
     ask_ms = [(s.seen[qid] - t_ask) * 1000 for s in students]
     await asyncio.wait_for(asyncio.gather(*plays), TIMEOUT * 2)
     if killer is not None:
         await killer
     t_last = max(s.first_received[qid] for s in students)  # the room's last answer (changes aside)
-    await _until(lambda: teacher.count_reached(qid, len(students)) is not None, "the projector's count")
+    await until(lambda: teacher.count_reached(qid, len(students)) is not None, "the projector's count")
     t_count = teacher.count_reached(qid, len(students))
     assert t_count is not None
     received = [ms for s in students for ms in s.received_ms]
@@ -479,16 +192,16 @@ async def _session(url: str, ports: list[int], load: bytes, code: str, token: st
     teacher = Teacher(url, code, token)
     tasks = [asyncio.create_task(teacher.connect())]
     await asyncio.wait_for(teacher.ready.wait(), TIMEOUT)
-    students = [Student(i, url, load, code) for i in range(n)]
+    students = [Student(i, url, code, load) for i in range(n)]
     cpu0 = _cpu(ports)
     t0 = now()
     for s in students:  # the whole class at once: the hardest arrival
         tasks += [asyncio.create_task(s.stream()), asyncio.create_task(s.connect())]
-    await _until(lambda: all(s.joined_at and s.page_done for s in students), "every student to join", 120)
+    await until(lambda: all(s.joined_at and s.page_done for s in students), "every student to join", 120)
     run.join_s = max(max(s.joined_at, s.page_done) for s in students) - t0
     run.page_ms = [s.page_ms[0] for s in students]
     run.page_errors = sum(s.page_errors for s in students)
-    await _until(lambda: (teacher.rooms[-1][1].get("joined") if teacher.rooms else 0) == n, "the projector's N")
+    await until(lambda: teacher.joined() == n, "the projector's N")
 
     # Idle: nothing happens; what do the devices get, what do the replicas spend?
     await asyncio.sleep(1.0)
@@ -510,11 +223,11 @@ async def _session(url: str, ports: list[int], load: bytes, code: str, token: st
         assert pid is not None
         run.cpu_killed = cpu_seconds(pid)  # (lost with the process: added to the run's total)
         os.kill(pid, signal.SIGKILL)
-        await _until(lambda: all(s.dropped_at or s.reconnect_ms for s in on_it), "the killed replica's sockets")
-        await _until(lambda: all(s.reconnect_ms for s in on_it), "its students to resume", 90)
+        await until(lambda: all(s.dropped_at or s.reconnect_ms for s in on_it), "the killed replica's sockets")
+        await until(lambda: all(s.reconnect_ms for s in on_it), "its students to resume", 90)
         run.reconnect_ms = [s.reconnect_ms[0] for s in on_it]
         run.resume_ms = [s.resume_ms[0] for s in on_it]
-        await _until(lambda: all(len(s.page_ms) > 1 for s in on_it), "their pages to load again", 90)
+        await until(lambda: all(len(s.page_ms) > 1 for s in on_it), "their pages to load again", 90)
         run.reload_ms = [s.page_ms[1] for s in on_it]
 
     qids = []
@@ -522,9 +235,8 @@ async def _session(url: str, ports: list[int], load: bytes, code: str, token: st
         rnd, qid = await _round(students, teacher, kind, rng, kill if n == 1 else None)
         run.rounds.append(rnd)
         qids.append(qid)
-    await _until(lambda: replica_pid(ports[0]) is not None, "the killed replica to be started again", 90)
-    await asyncio.gather(*(s.answer_by_rerun(random.Random(rng.random())) for s in students))
-    run.rerun_ms = [ms for s in students for ms in s.rerun_ms]
+    await until(lambda: replica_pid(ports[0]) is not None, "the killed replica to be started again", 90)
+    run.rerun_ms = list(await asyncio.gather(*(answer_by_rerun(s, random.Random(rng.random())) for s in students)))
     run.cpu_s = _cpu(ports) + run.cpu_killed - cpu0
     run.rss_mb = sum(rss_mb(pid) for pid in _replica_pids(ports))
 
@@ -534,12 +246,7 @@ async def _session(url: str, ports: list[int], load: bytes, code: str, token: st
     run.not_back = sum(1 for s in students if s.ws is None)
     run.errors = [e for s in students for e in s.errors]
     await teacher.act({"op": "end"})
-    for s in students:
-        s.stopped = True
-    teacher.stopped = True
-    for s in students:
-        if s.ws is not None:
-            await s.ws.close()
+    await asyncio.gather(teacher.stop(), *(s.stop() for s in students))
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)

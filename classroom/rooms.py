@@ -29,11 +29,21 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from classroom.db import Database, Row, Tx, open_database
-from core.classroom import CODE_ALPHABET, CODE_LENGTH, MAX_NICKNAME, check_code, check_nickname
+from classroom.records import (  # the records, re-exported: callers import them from here
+    AnswerRow,
+    Asked,
+    Created,
+    Joined,
+    NotAllowed,
+    Phase,
+    RoomError,
+    RoomGone,
+    RoomState,
+)
+from core.classroom import MAX_NICKNAME, check_code, check_nickname, new_code
 
 IDLE_SECONDS = 4 * 3600.0
 """A room nobody wrote to for this long is deleted by :meth:`Rooms.expire`."""
@@ -42,67 +52,23 @@ MAX_STUDENTS = 500
 MAX_QUESTIONS = 1000
 """Questions one room can ask."""
 
-Phase = Literal["lobby", "open", "revealed"]
 
-
-class RoomError(ValueError):
-    """A refused operation; the message is shown to the user as is."""
-
-
-class RoomGone(RoomError):
-    """No such room, or it ended or expired."""
-
-
-class NotAllowed(RoomError):
-    """A wrong or missing token for this action."""
-
-
-@dataclass(frozen=True)
-class Created:
-    code: str
-    teacher_token: str
-
-
-@dataclass(frozen=True)
-class Joined:
-    code: str
-    student_id: str
-    token: str
-    nickname: str
-
-
-@dataclass(frozen=True)
-class Asked:
-    id: str
-    n: int
-    spec: dict[str, Any]
-    asked: float
-    revealed: float | None
-
-
-@dataclass(frozen=True)
-class RoomState:
-    code: str
-    phase: Phase
-    show_spread: bool
-    question: Asked | None
-    joined: int
-    answered: int
-    """Answers to the current question."""
-    version: int
-    answers_version: int
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    nickname: str
-    student_id: str
-    question_n: int
-    question_id: str
-    spec: dict[str, Any]
-    value: Any
-    answered: float
-    """Unix seconds."""
+__all__ = [
+    "IDLE_SECONDS",
+    "MAX_QUESTIONS",
+    "MAX_STUDENTS",
+    "AnswerRow",
+    "Asked",
+    "Created",
+    "Joined",
+    "NotAllowed",
+    "Phase",
+    "RoomError",
+    "RoomGone",
+    "RoomState",
+    "Rooms",
+    "rooms",
+]
 
 
 def _hash(token: str) -> str:
@@ -124,7 +90,7 @@ def _question_id(question_id: object) -> str:
 
 
 def _gone(code: str) -> RoomGone:
-    return RoomGone(f"There is no class with the code {code} any more: it ended, or the code is not right.")
+    return RoomGone(f"No class has the code {code}: check it with your teacher (a class that has ended is gone).")
 
 
 def _code(code: object) -> str:
@@ -146,6 +112,29 @@ def _asked(row: Sequence[Any]) -> Asked:
         spec=json.loads(spec),
         asked=float(asked),
         revealed=None if revealed is None else float(revealed),
+    )
+
+
+def _state(tx: Tx, code: str) -> RoomState:
+    """The room ``code`` (normalised) read in one query, or :class:`RoomGone`."""
+    row = tx.one(
+        "SELECT r.phase, r.show_spread, r.students, r.version, r.answers_version, "
+        f"{_ASKED}, (SELECT COUNT(*) FROM answers a WHERE a.question_id = r.question_id) "
+        "FROM rooms r LEFT JOIN questions q ON q.id = r.question_id WHERE r.code = ?",
+        (code,),
+    )
+    if row is None:
+        raise _gone(code)
+    phase, spread, joined, version, answers_version = row[:5]
+    return RoomState(
+        code=code,
+        phase=cast(Phase, phase),
+        show_spread=bool(spread),
+        question=None if row[5] is None else _asked(row[5:10]),
+        joined=int(joined),
+        answered=int(row[10] or 0),
+        version=int(version),
+        answers_version=int(answers_version),
     )
 
 
@@ -194,7 +183,7 @@ class Rooms:
         token = secrets.token_urlsafe(24)
         hashed = _hash(token)
         for _ in range(100):
-            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+            code = new_code()
 
             def add(tx: Tx, code: str = code) -> int:
                 now = self.clock()
@@ -242,7 +231,10 @@ class Rooms:
                 (qid, code, n, spec_text, now),
             )
             tx.run(
-                "UPDATE rooms SET phase = 'open', question_id = ?, version = version + 1 WHERE code = ?", (qid, code)
+                # each question starts with its spread hidden: the room commits before it sees the others' answers
+                "UPDATE rooms SET phase = 'open', question_id = ?, show_spread = 0, version = version + 1 "
+                "WHERE code = ?",
+                (qid, code),
             )
             return Asked(id=qid, n=n, spec=json.loads(spec_text), asked=now, revealed=None)
 
@@ -423,28 +415,24 @@ class Rooms:
     def state(self, code: str) -> RoomState:
         """The room as the pushes need it, read in one query (one consistent snapshot)."""
         code = _code(code)
-        row = self.db.run(
-            lambda tx: tx.one(
-                "SELECT r.phase, r.show_spread, r.students, r.version, r.answers_version, "
-                f"{_ASKED}, (SELECT COUNT(*) FROM answers a WHERE a.question_id = r.question_id) "
-                "FROM rooms r LEFT JOIN questions q ON q.id = r.question_id WHERE r.code = ?",
-                (code,),
-            ),
-            write=False,
-        )
-        if row is None:
-            raise _gone(code)
-        phase, spread, joined, version, answers_version = row[:5]
-        return RoomState(
-            code=code,
-            phase=cast(Phase, phase),
-            show_spread=bool(spread),
-            question=None if row[5] is None else _asked(row[5:10]),
-            joined=int(joined),
-            answered=int(row[10] or 0),
-            version=int(version),
-            answers_version=int(answers_version),
-        )
+        return self.db.run(lambda tx: _state(tx, code), write=False)
+
+    def snapshot(self, code: str) -> tuple[RoomState, dict[str, Any]]:
+        """The room and ``{student_id: value}`` of the answers to its current question (``{}`` without one),
+        read in one transaction that sees one moment on both dialects (SQLite's read transaction; PostgreSQL's
+        ``REPEATABLE READ``): the count the state gives and the answers always agree. :class:`RoomGone`."""
+        code = _code(code)
+
+        def op(tx: Tx) -> tuple[RoomState, dict[str, Any]]:
+            if tx.dialect == "postgresql":  # READ COMMITTED (the default) lets each statement see a later moment
+                tx.run("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            state = _state(tx, code)
+            if state.question is None:
+                return state, {}
+            rows = tx.all("SELECT student_id, value FROM answers WHERE question_id = ?", (state.question.id,))
+            return state, {str(sid): json.loads(value) for sid, value in rows}
+
+        return self.db.run(op, write=False)
 
     def versions(self, codes: Sequence[str]) -> dict[str, tuple[int, int]]:
         """``{code: (version, answers_version)}`` for the rooms that still exist, in one query (per 500 codes)."""

@@ -2,8 +2,9 @@
 
 Starts its own server (``harness.server``) on a SQLite file in a temporary folder, drives Debian's Chromium:
 a teacher at 1440 x 900 with ``?present=1`` starts a class and asks "what is p(dog)?" about the usual
-example, a phone (390 x 844, touch) joins by the join link and answers, simulated students (plain websocket
-clients of ``/api/class``, :func:`simulate`) add their answers, the teacher shows the spread and reveals.
+example, a phone (390 x 844, touch) joins by the join link and answers, simulated students
+(:func:`simulate`: ``harness.class_clients`` devices on ``/api/class``) add their answers, the teacher shows
+the spread and reveals.
 Writes ``OUT/14-projector.png`` and ``OUT/14-phone.png`` (device scale 1, a few hundred KB at most). Usage::
 
     python -m harness.class_shots [OUT]        # OUT defaults to docs/screens
@@ -13,19 +14,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import websockets
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from websockets.asyncio.client import ClientConnection
 
 from harness.browser import LAUNCH_ARGS, find_chromium
+from harness.class_clients import Student, until
 from harness.server import IDLE, ROOT, run_async, serve
 
 CODE = re.compile(r"^\s*[A-Z0-9]{6}\s*$")
@@ -46,38 +45,31 @@ WAIT = 30.0
 """Seconds before a reply that never comes fails (a hang guard)."""
 
 
-async def _until(ws: ClientConnection, want: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    async with asyncio.timeout(WAIT):
-        while True:
-            msg = json.loads(await ws.recv())
-            if isinstance(msg, dict) and want(msg):
-                return msg
-
-
-async def _student(url: str, code: str, nick: str, value: Any) -> str:
-    """One simulated student: join ``code`` as ``nick``, answer the open question with ``value``; returns what
-    the server says it received (``shown``)."""
-    ws_url = url.replace("http://", "ws://", 1) + "/api/class"
-    async with websockets.connect(ws_url, origin=url) as ws:  # type: ignore[arg-type]
-        await ws.send(json.dumps({"op": "join", "code": code, "nick": nick}))
-        joined = await _until(ws, lambda m: m.get("op") in ("joined", "error"))
-        if joined["op"] != "joined":
-            raise RuntimeError(f"{nick} could not join {code}: {joined.get('error')}")
-        state = await _until(ws, lambda m: m.get("op") == "state" and m.get("question") is not None)
-        await ws.send(json.dumps({"op": "answer", "question": state["question"]["id"], "value": value}))
-        reply = await _until(ws, lambda m: m.get("op") in ("received", "error"))
-        if reply["op"] != "received":
-            raise RuntimeError(f"{nick}'s answer {value!r} was refused: {reply.get('error')}")
-        return str(reply["shown"])
-
-
 def simulate(url: str, code: str, values: Sequence[Any], prefix: str = "Sim") -> list[str]:
-    """Simulated students join room ``code`` on the server at ``url`` (one websocket each, Origin = the
-    server's) and answer its open question, one value each, all at once; returns what each was told it sent."""
+    """Simulated students (:class:`harness.class_clients.Student`, one ``/api/class`` socket each, Origin = the
+    server's) join room ``code`` on the server at ``url`` and answer its open question, one value each, all at
+    once; returns what each was told it sent (``shown``)."""
 
     async def run() -> list[str]:
-        jobs = [_student(url, code, f"{prefix} {i + 1}", v) for i, v in enumerate(values)]
-        return list(await asyncio.gather(*jobs))
+        students = [Student(i, url, code, nick=f"{prefix} {i + 1}") for i in range(len(values))]
+        tasks = [asyncio.create_task(s.connect()) for s in students]
+        try:
+            await until(lambda: all(s.current for s in students) or any(s.errors for s in students), "a question", WAIT)
+            refused = [f"{s.nick}: {s.errors[0]}" for s in students if s.errors]
+            if refused:
+                raise RuntimeError(f"simulated students could not join {code}: {refused}")
+            qids = {s.current for s in students}
+            answers = (s.answer(s.current, v) for s, v in zip(students, values, strict=True))
+            await asyncio.wait_for(asyncio.gather(*answers), WAIT)
+            missing = [f"{s.nick}: {s.errors}" for s in students if s.current not in s.shown]
+            if missing or len(qids) != 1:
+                raise RuntimeError(f"answers to {qids} refused: {missing}")
+            return [s.shown[s.current] for s in students]
+        finally:
+            await asyncio.gather(*(s.stop() for s in students))
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     return run_async(run())
 

@@ -5,7 +5,17 @@ are, one task asks the database for those rooms' versions every :data:`POLL` sec
 number of sockets; a teacher's action in this process wakes it at once). When a room's ``version`` moved (a
 question asked, revealed, the spread shown or hidden, the room ended), the room is loaded once and each local
 socket is sent its own view (:func:`views`); when only ``answers_version`` moved (an answer, a join), only
-teachers are. Database calls run in threads. See :mod:`routes.classroom` for the socket itself.
+teachers are. Database calls run in threads (a :func:`rooms` call may open and migrate the database, and a
+database that is down is retried for seconds): the event loop never waits for one.
+
+Every view carries ``"version": [version, answers_version]``, read in the same transaction as what it shows
+(:meth:`classroom.rooms.Rooms.snapshot`), and :meth:`Client.push` never sends a view older than one it already
+sent or queued: a view loaded before a newer one was pushed (a join's first view racing the hub) is dropped.
+An ended room's view has the version ``[ENDED, 0]``, newer than any.
+
+Idle rooms are deleted by :func:`expire_now`, at most once every :data:`EXPIRE_EVERY` seconds per process: the
+hub calls it while sockets are open, and the class page on each run, so rooms expire with no socket open too.
+See :mod:`routes.classroom` for the socket itself.
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import contextlib
 import json
 import logging
 import math
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,15 +40,38 @@ from core.figures.classroom import spread_chart
 from core.panels.parts import chart
 from core.quiz import Question
 
-__all__ = ["POLL", "Client", "Hub", "dumps", "student_view", "teacher_view", "views"]
+__all__ = ["POLL", "Client", "Hub", "Version", "dumps", "expire_now", "student_view", "teacher_view", "views"]
 
 POLL = 0.2
 """Seconds between the hub's version queries."""
 EXPIRE_EVERY = 60.0
-"""Seconds between the hub's calls of ``Rooms.expire`` (rooms idle for hours are deleted)."""
+"""Seconds between two calls of ``Rooms.expire`` in one process (rooms idle for hours are deleted)."""
 ENDED = 2**53 - 1
 """The version of an ended room's view (JavaScript's largest exact integer)."""
+Version = tuple[int, int]
+"""``(version, answers_version)`` of the room a view shows."""
+GONE: Version = (ENDED, 0)
 _log = logging.getLogger(__name__)
+_expire_lock = threading.Lock()
+_expired_at = -math.inf
+
+
+def expire_now(now: float | None = None) -> int:
+    """Delete the rooms idle for ``Rooms.expire``'s time, unless this process did so less than
+    :data:`EXPIRE_EVERY` seconds ago (``now``: ``time.monotonic()``, or a test's). How many were deleted.
+    Blocking: call it in a thread from the event loop; the page calls it directly. A failure is logged, not
+    raised (it is housekeeping: the next call after :data:`EXPIRE_EVERY` tries again)."""
+    global _expired_at
+    now = time.monotonic() if now is None else now
+    with _expire_lock:
+        if now - _expired_at < EXPIRE_EVERY:
+            return 0
+        _expired_at = now
+    try:
+        return rooms().expire()
+    except Exception:
+        _log.exception("class rooms: expiring idle rooms failed")
+        return 0
 
 
 def dumps(value: Any) -> str:
@@ -65,14 +99,18 @@ def _question_view(asked: Asked, q: Question) -> dict[str, Any]:
 def student_view(state: RoomState | None, q: Question | None, value: Any) -> dict[str, Any]:
     """What one student's device shows: the question, its own answer, its own result after the reveal."""
     if state is None:
-        return {"op": "state", "phase": "ended", "question": None, "answer": None, "value": None, "result": None}
+        view: dict[str, Any] = {"op": "state", "phase": "ended", "version": list(GONE)}
+        return view | {"question": None, "answer": None, "value": None, "result": None}
+    version = [state.version, state.answers_version]
     asked = state.question
     if asked is None or q is None:
-        return {"op": "state", "phase": state.phase, "question": None, "answer": None, "value": None, "result": None}
+        view = {"op": "state", "phase": state.phase, "version": version}
+        return view | {"question": None, "answer": None, "value": None, "result": None}
     revealed = state.phase == "revealed"
     return {
         "op": "state",
         "phase": state.phase,
+        "version": version,
         "question": _question_view(asked, q),
         "answer": None if value is None else cc.show_answer(q, value),
         "value": value,
@@ -84,11 +122,11 @@ def teacher_view(state: RoomState | None, q: Question | None, values: Sequence[A
     """What the projector shows: the count, the spread when shown (always after the reveal), the truth."""
     view: dict[str, Any] = {"op": "room", "phase": "ended", "joined": 0, "answered": 0}
     view |= {"question": None, "show_spread": False, "spread": None, "result": None, "summary": None}
-    view["versions"] = [ENDED, 0]  # newer than any view of the room while it ran
+    view["version"] = list(GONE)  # newer than any view of the room while it ran
     if state is None:
         return view
     view |= {"code": state.code, "phase": state.phase, "joined": state.joined, "answered": state.answered}
-    view["versions"] = [state.version, state.answers_version]  # the projector draws the newer of two views
+    view["version"] = [state.version, state.answers_version]  # the projector draws the newer of two views
     view["show_spread"] = state.show_spread
     if state.question is None or q is None:
         return view
@@ -102,18 +140,16 @@ def teacher_view(state: RoomState | None, q: Question | None, values: Sequence[A
     return view
 
 
-def views(code: str, who: Sequence[tuple[str, str]]) -> list[str]:
-    """Each ``(role, student_id)``'s view of room ``code`` as JSON text, from one load of the room (a thread)."""
-    r = rooms()
+def views(code: str, who: Sequence[tuple[str, str]]) -> tuple[Version, list[str]]:
+    """The room's version and each ``(role, student_id)``'s view of room ``code`` as JSON text, from one
+    snapshot of the room (:meth:`classroom.rooms.Rooms.snapshot`). Blocking: run it in a thread."""
+    state: RoomState | None
     try:
-        state: RoomState | None = r.state(code)
+        state, answers = rooms().snapshot(code)
     except RoomGone:
-        state = None
-    q: Question | None = None
-    answers: dict[str, Any] = {}
-    if state is not None and state.question is not None:
-        q = question_of(state.question)
-        answers = r.answers(code, state.question.id)
+        state, answers = None, {}
+    q = None if state is None or state.question is None else question_of(state.question)
+    version = GONE if state is None else (state.version, state.answers_version)
     teacher: str | None = None
     per_value: dict[str, str] = {}  # students with the same answer see the same view
     out: list[str] = []
@@ -127,7 +163,7 @@ def views(code: str, who: Sequence[tuple[str, str]]) -> list[str]:
         if key not in per_value:
             per_value[key] = dumps(student_view(state, q, value))
         out.append(per_value[key])
-    return out
+    return version, out
 
 
 STATE = object()
@@ -146,15 +182,28 @@ class Client:
     token: str = ""
     queue: asyncio.Queue[object] = field(default_factory=asyncio.Queue)
     state: str | None = None
+    version: Version | None = None
+    """The version of the last view sent or queued (``None``: none yet in this room)."""
 
     def send(self, text: str) -> None:
         self.queue.put_nowait(text)
 
-    def push(self, text: str) -> None:
-        """Send ``text`` as this client's state; an older state still waiting is replaced."""
+    def enter(self, role: str, code: str, token: str, student_id: str = "") -> None:
+        """Be ``role`` in room ``code`` (or in none: ``""``) from now on; views of any other room are dropped."""
+        self.role, self.code, self.token, self.student_id = role, code, token, student_id
+        self.version = None
+
+    def push(self, code: str, version: Version, text: str) -> bool:
+        """Send ``text``, a view of room ``code`` at ``version``, as this client's state (an older state still
+        waiting is replaced); False, and nothing sent, when the client is no longer in that room or was already
+        sent a newer view of it (a view loaded before that one, arriving late)."""
+        if code != self.code or (self.version is not None and version < self.version):
+            return False
+        self.version = version
         if self.state is None:
             self.queue.put_nowait(STATE)
         self.state = text
+        return True
 
 
 class Hub:
@@ -165,7 +214,6 @@ class Hub:
         self.seen: dict[str, tuple[int, int]] = {}
         self.task: asyncio.Task[None] | None = None
         self.wake: asyncio.Event | None = None
-        self.expired_at = -math.inf
 
     def add(self, client: Client) -> None:
         self.rooms.setdefault(client.code, set()).add(client)
@@ -191,12 +239,7 @@ class Hub:
         try:
             while self.rooms:
                 await self.once()
-                if time.monotonic() - self.expired_at > EXPIRE_EVERY:
-                    self.expired_at = time.monotonic()
-                    try:
-                        await asyncio.to_thread(rooms().expire)
-                    except Exception:
-                        _log.exception("class hub: expiring idle rooms failed")
+                await asyncio.to_thread(expire_now)  # at most once a minute; never raises
                 assert self.wake is not None
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), POLL)
@@ -207,7 +250,7 @@ class Hub:
     async def once(self) -> None:
         codes = sorted(self.rooms)
         try:
-            versions = await asyncio.to_thread(rooms().versions, codes)
+            versions = await asyncio.to_thread(lambda: rooms().versions(codes))
         except Exception:
             _log.exception("class hub: reading the rooms' versions failed")
             await asyncio.sleep(1.0)
@@ -228,14 +271,13 @@ class Hub:
             del self.rooms[code]
             self.seen.pop(code, None)
             for client in targets:
-                client.push(
-                    dumps(teacher_view(None, None, ()) if client.role == "teacher" else student_view(None, None, None))
-                )
-                client.role = client.code = client.student_id = client.token = ""
+                view = teacher_view(None, None, ()) if client.role == "teacher" else student_view(None, None, None)
+                client.push(code, GONE, dumps(view))
+                client.enter("", "", "")
             return
         self.seen[code] = version
         try:
-            texts = await asyncio.to_thread(views, code, [(c.role, c.student_id) for c in targets])
+            loaded, texts = await asyncio.to_thread(views, code, [(c.role, c.student_id) for c in targets])
         except Exception:
             _log.exception("class hub: loading room %s failed", code)
             if before is None:  # tried again on the next poll
@@ -244,4 +286,4 @@ class Hub:
                 self.seen[code] = before
             return
         for client, text in zip(targets, texts, strict=True):
-            client.push(text)
+            client.push(code, loaded, text)

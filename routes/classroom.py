@@ -8,26 +8,42 @@ the :class:`Hub` of each process asks the database for the versions of the rooms
 changed, loads the room once and sends each local socket its own view; a change of ``answers_version``
 alone (an answer, a join) goes to teachers only. 200 idle phones cost no Streamlit rerun and no query each.
 
-Client to server::
+Client to server (``client``: the id the browser keeps in localStorage, optional)::
 
-    {"op": "join", "code": "K7M2QX", "nick": "Ana"}        -> joined, then a state push
-    {"op": "resume", "code": "K7M2QX", "token": "..."}     -> joined, then a state push (a reconnect)
+    {"op": "join", "code": "K7M2QX", "nick": "Ana", "client": "..."}  -> joined, then a state push
+    {"op": "resume", "code": "K7M2QX", "token": "...", "client": "..."} -> joined, then a state push (a reconnect)
     {"op": "answer", "question": "<id>", "value": 0.35}    -> {"op": "received", "question", "shown", "value"}
     {"op": "teach", "code": "K7M2QX", "token": "..."}      -> {"op": "teaching", "code"}, then room pushes
     {"op": "ask", "spec": {...}} | {"op": "spread", "show": true} | {"op": "reveal"} | {"op": "end"}
                                                             -> {"op": "done", "action", ...} (teacher only)
 
-Server to client: ``{"op": "joined", "code", "token", "nick"}``; ``{"op": "state", "phase", "question",
-"answer", "value", "result"}`` to a student (its own answer, its own result after the reveal; nothing of
-other students); ``{"op": "room", "phase", "joined", "answered", "question", "spread", "result", "summary"}``
-to a teacher; ``{"op": "error", "error": "..."}`` for anything refused (nothing is stored then).
+Server to client: ``{"op": "joined", "code", "token", "nick"}``; ``{"op": "state", "phase", "version",
+"question", "answer", "value", "result"}`` to a student (its own answer, its own result after the reveal;
+nothing of other students); ``{"op": "room", "phase", "version", "joined", "answered", "question", "spread",
+"result", "summary"}`` to a teacher. ``version`` is ``[version, answers_version]`` of the room the view shows
+(``[2**53 - 1, 0]`` once it ended); a device is never sent a view older than one it was sent (see
+:mod:`routes.class_hub`), and one that gets two may draw the newer.
 
-The door is guarded like the live route's (:mod:`routes.live`): same-origin only, frames of at most
-:data:`MAX_MESSAGE` characters (1009 beyond), binary refused, :data:`RATE` messages a second per socket
-(a burst of :data:`BURST`; a socket that keeps going is closed, 1008), at most :data:`MAX_SOCKETS` class
-sockets per process (1013), and at most :data:`WRONG_CODES` wrong codes or tokens a minute per client
-(:data:`WRONG_PER_ADDRESS` per address).
-Database calls run in threads; nothing blocks the event loop.
+Anything refused is answered ``{"op": "error", "kind", "error": "..."}`` (nothing is stored then), ``kind``
+saying what the device should do:
+
+- ``"gone"``: the room, or this device's place in it, is gone (it ended or expired, the code is unknown, the
+  token is not the room's): forget the token and join again;
+- ``"retry"``: not now (the database is busy or unreachable, the server failed, too many messages or wrong
+  codes): keep the token and try again later;
+- ``"invalid"``: the message itself is wrong (a bad answer, nickname or code, a student acting as the
+  teacher, an answer to a closed question): fix it.
+
+``resume`` and ``teach`` refusals are uniform (:data:`GONE_STUDENT`, :data:`GONE_TEACHER`: the same text for
+an unknown code and a wrong token), so they tell nothing about which codes exist, and they are not rate
+limited: a classmate's made-up ids can never lock a phone out of its class or a teacher out of the projector.
+
+The door is guarded like the live route's (:func:`routes.guard.accept`): same-origin only, at most
+:data:`MAX_SOCKETS` class sockets per process (1013); frames of at most :data:`MAX_MESSAGE` characters (1009
+beyond), binary refused, :data:`RATE` messages a second per socket (a burst of :data:`BURST`; a socket that
+keeps going is closed, 1008). ``join`` is the only door to guess codes at: at most :data:`WRONG_CODES` wrong
+codes a minute per browser and :data:`WRONG_PER_ADDRESS` per address (:class:`WrongCodes`).
+Database calls (every :func:`rooms` call included) run in threads; nothing blocks the event loop.
 """
 
 from __future__ import annotations
@@ -39,19 +55,30 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.websockets import WebSocket
 
 from classroom.db import Unavailable
-from classroom.rooms import NotAllowed, RoomError, RoomGone, rooms
+from classroom.rooms import Joined, NotAllowed, RoomError, RoomGone, rooms
 from core import classroom as cc
 from routes.class_hub import QUESTIONS, STATE, Client, Hub, dumps, question_of, views
-from routes.live import same_origin
+from routes.guard import accept
 
-__all__ = ["HELLO_PATH", "MAX_MESSAGE", "PATH", "Hub", "WrongCodes", "class_socket", "client_ip", "hello"]
+__all__ = [
+    "GONE_STUDENT",
+    "GONE_TEACHER",
+    "HELLO_PATH",
+    "MAX_MESSAGE",
+    "PATH",
+    "Hub",
+    "WrongCodes",
+    "class_socket",
+    "client_ip",
+    "hello",
+]
 
 PATH = "/api/class"
 HELLO_PATH = "/api/class/hello"
@@ -65,12 +92,25 @@ CLOSE_AFTER = 50
 MAX_SOCKETS = 2000
 """Open class sockets per process (a room holds at most 500 students); beyond it 1013 (try again later)."""
 WRONG_CODES = 10
-"""Wrong codes (or teacher/student tokens) a minute per client: one browser (the id its page keeps in
-localStorage and sends with ``join``, ``resume`` and ``teach``) at one address, or an address that sends no id."""
-WRONG_PER_ADDRESS = 60
-"""Wrong codes a minute per address, whatever ids it sends: a school behind one NAT address is not held up by a
-few students' typos, and a guesser who makes up ids still gets 60 tries a minute among 31⁶ (887 million) codes."""
+"""Wrong codes a minute per client on ``join``: one browser (the id its page keeps in localStorage and sends as
+``client``) at one address, or an address that sends no id."""
+WRONG_PER_ADDRESS = 200
+"""Wrong codes a minute per address on ``join``, whatever ids it sends: a guard against scripted guessing (a
+script that makes up ids gets 200 tries a minute among 31⁶ = 887 million codes: finding one of 1,000 open rooms
+takes about 3 days on average), high enough that a school's typos behind one NAT address never reach it. A
+browser that joined a room from this process in the last :data:`MEMBER_FOR` seconds is exempt: a class already
+in its room is never held up by it; only newcomers wait while someone at their address guesses."""
 WRONG_WINDOW = 60.0
+MEMBER_FOR = 3600.0
+"""Seconds a browser id stays exempt from the per-address limit after it joined a room here (a ``resume`` does
+not count: one valid token would otherwise make any number of made-up ids exempt)."""
+MAX_MEMBERS = 100_000
+"""Browser ids remembered as members (the oldest are forgotten first)."""
+GONE_STUDENT = "This class has ended, or this device is no longer in it: join again."
+"""The one answer to a ``resume`` that fails: an unknown code and a wrong token read the same."""
+GONE_TEACHER = "This class has ended, or this is not its teacher's browser."
+"""The one answer to a ``teach`` that fails: an unknown code and a wrong token read the same."""
+BUSY = "The class database cannot be reached right now: try again in a moment."
 ONLY_TEACHER = {
     "ask": "Only the teacher can ask a question.",
     "spread": "Only the teacher can show the answers.",
@@ -83,12 +123,19 @@ _open = 0
 _log = logging.getLogger(__name__)
 
 
+Kind = Literal["gone", "retry", "invalid"]
+
+
 class Refused(ValueError):
-    """A message the route will not act on; its text goes back to the client."""
+    """A message the route will not act on; its text goes back to the client with its ``kind``."""
+
+    def __init__(self, text: str, kind: Kind = "invalid") -> None:
+        super().__init__(text)
+        self.kind: Kind = kind
 
 
-def error(text: str) -> str:
-    return dumps({"op": "error", "error": text[:300]})
+def error(text: str, kind: Kind) -> str:
+    return dumps({"op": "error", "kind": kind, "error": text[:300]})
 
 
 def client_ip(ws: WebSocket) -> str:
@@ -109,7 +156,8 @@ def client_keys(ip: str, browser: object) -> tuple[str, str]:
 
 
 class WrongCodes:
-    """At most ``limit`` wrong codes per client (browser) and ``per_address`` per address in ``window`` seconds."""
+    """At most ``limit`` wrong codes per client (browser) and ``per_address`` per address in ``window`` seconds;
+    a browser that joined a room in the last ``member_for`` seconds (:meth:`joined`) skips the address's limit."""
 
     def __init__(
         self,
@@ -117,9 +165,30 @@ class WrongCodes:
         window: float = WRONG_WINDOW,
         clock: Callable[[], float] = time.monotonic,
         per_address: int = WRONG_PER_ADDRESS,
+        member_for: float = MEMBER_FOR,
     ):
         self.limit, self.window, self.clock, self.per_address = limit, window, clock, per_address
+        self.member_for = member_for
         self.seen: dict[str, deque[float]] = {}
+        self.members: dict[str, float] = {}  # browser key -> when it last joined, oldest first
+
+    def joined(self, keys: tuple[str, str]) -> None:
+        """The browser of ``keys`` joined a room: exempt from the address's limit for a while."""
+        browser, _ = keys
+        if browser.endswith("|"):  # no browser id: the address is all there is
+            return
+        now = self.clock()
+        self.members.pop(browser, None)
+        self.members[browser] = now
+        while self.members:
+            oldest = next(iter(self.members))
+            if len(self.members) <= MAX_MEMBERS and self.members[oldest] > now - self.member_for:
+                break
+            del self.members[oldest]
+
+    def member(self, browser: str) -> bool:
+        since = self.members.get(browser)
+        return since is not None and since > self.clock() - self.member_for
 
     def _recent(self, ip: str) -> deque[float]:
         now = self.clock()
@@ -135,7 +204,8 @@ class WrongCodes:
     def wait(self, keys: tuple[str, str]) -> float:
         """Seconds before this client may try a code again (0: now)."""
         browser, address = keys
-        return max(self._wait(browser, self.limit), self._wait(address, self.per_address))
+        wait = self._wait(browser, self.limit)
+        return wait if self.member(browser) else max(wait, self._wait(address, self.per_address))
 
     def wrong(self, keys: tuple[str, str]) -> None:
         if len(self.seen) > 10_000:  # forget clients whose wrong codes are all old
@@ -148,59 +218,69 @@ class WrongCodes:
     def check(self, keys: tuple[str, str]) -> None:
         wait = self.wait(keys)
         if wait > 0:
-            raise Refused(f"Too many wrong codes: try again in {max(1, math.ceil(wait))} s.")
+            raise Refused(f"Too many wrong codes: try again in {max(1, math.ceil(wait))} s.", "retry")
 
 
 hub = Hub()
 wrong_codes = WrongCodes()
 
 
-def _text(msg: Mapping[str, Any], name: str, limit: int = 200) -> str:
+def _text(msg: Mapping[str, Any], name: str) -> str:
+    """Field ``name`` of ``msg`` as text, uncut (a frame holds at most :data:`MAX_MESSAGE` characters): the
+    checks that follow see its true length."""
     value = msg.get(name, "")
     if not isinstance(value, str):
         raise Refused(f"{name} must be text")
-    return value[:limit]
+    return value
 
 
 async def _subscribe(client: Client, role: str, code: str, token: str, student_id: str = "") -> None:
     """Make ``client`` a student or teacher of room ``code`` and push it the room as it is now."""
     hub.remove(client)
-    client.role, client.code, client.token, client.student_id = role, code, token, student_id
+    client.enter(role, code, token, student_id)
     hub.add(client)  # before the load: a change after it is pushed again by the hub
-    (text,) = await asyncio.to_thread(views, code, [(role, student_id)])
-    client.push(text)
+    version, (text,) = await asyncio.to_thread(views, code, [(role, student_id)])
+    client.push(code, version, text)  # dropped if the hub pushed a newer view meanwhile
 
 
 async def _join(client: Client, msg: Mapping[str, Any]) -> None:
     keys = client_keys(client.ip, msg.get("client"))
     wrong_codes.check(keys)
     code = cc.check_code(_text(msg, "code"))
-    if msg["op"] == "join":
-        nick = cc.check_nickname(_text(msg, "nick"))
-        call: Callable[[], Any] = lambda: rooms().join(code, nick)  # noqa: E731
-    else:
-        token = _text(msg, "token")
-        call = lambda: rooms().resume(code, token)  # noqa: E731
+    nick = cc.check_nickname(_text(msg, "nick"))
     try:
-        joined = await asyncio.to_thread(call)
-    except RoomError as err:
-        if isinstance(err, RoomGone | NotAllowed):  # a wrong code or token (a full room is not)
-            wrong_codes.wrong(keys)
+        joined = await asyncio.to_thread(lambda: rooms().join(code, nick))
+    except RoomGone:  # a wrong code (a full room is not)
+        wrong_codes.wrong(keys)
         raise
+    wrong_codes.joined(keys)
+    await _joined(client, joined)
+
+
+async def _joined(client: Client, joined: Joined) -> None:
     client.send(dumps({"op": "joined", "code": joined.code, "token": joined.token, "nick": joined.nickname}))
     await _subscribe(client, "student", joined.code, joined.token, joined.student_id)
 
 
-async def _teach(client: Client, msg: Mapping[str, Any]) -> None:
-    keys = client_keys(client.ip, msg.get("client"))
-    wrong_codes.check(keys)
-    code = cc.check_code(_text(msg, "code"))
-    token = _text(msg, "token")
+async def _resume(client: Client, msg: Mapping[str, Any]) -> None:
+    """A student's reconnect: not rate limited, and refused with one text whatever was wrong."""
+    code, token = _text(msg, "code"), _text(msg, "token")
     try:
-        await asyncio.to_thread(rooms().check_teacher, code, token)
-    except RoomError:
-        wrong_codes.wrong(keys)
-        raise
+        joined = await asyncio.to_thread(lambda: rooms().resume(code, token))
+    except (RoomGone, NotAllowed):  # RoomGone also for a code that cannot be one
+        raise Refused(GONE_STUDENT, "gone") from None
+    # not a member for the address limit by resuming: one valid token must not make any number of ids exempt
+    await _joined(client, joined)
+
+
+async def _teach(client: Client, msg: Mapping[str, Any]) -> None:
+    """The teacher's projector: not rate limited, and refused with one text whatever was wrong."""
+    code, token = _text(msg, "code"), _text(msg, "token")
+    try:
+        code = cc.check_code(code)
+        await asyncio.to_thread(lambda: rooms().check_teacher(code, token))
+    except (ValueError, RoomGone, NotAllowed):
+        raise Refused(GONE_TEACHER, "gone") from None
     client.send(dumps({"op": "teaching", "code": code}))
     await _subscribe(client, "teacher", code, token)
 
@@ -232,29 +312,28 @@ async def _act(client: Client, msg: Mapping[str, Any]) -> None:
     if client.role != "teacher":
         raise Refused(ONLY_TEACHER[op])
     code, token = client.code, client.token
-    r = rooms()
     reply: dict[str, Any] = {"op": "done", "action": op}
     if op == "ask":
         spec = msg.get("spec")
         if not isinstance(spec, dict):
             raise Refused("spec must be an object")
         await asyncio.to_thread(cc.build, spec)  # a bad spec is refused with core's reason
-        asked = await asyncio.to_thread(r.ask, code, token, spec)
+        asked = await asyncio.to_thread(lambda: rooms().ask(code, token, spec))
         reply |= {"question": asked.id, "n": asked.n}
     elif op == "spread":
         show = msg.get("show")
         if not isinstance(show, bool):
             raise Refused("show must be true or false")
-        await asyncio.to_thread(r.show_spread, code, token, show)
+        await asyncio.to_thread(lambda: rooms().show_spread(code, token, show))
     elif op == "reveal":
-        await asyncio.to_thread(r.reveal, code, token)
+        await asyncio.to_thread(lambda: rooms().reveal(code, token))
     else:
-        await asyncio.to_thread(r.end, code, token)
+        await asyncio.to_thread(lambda: rooms().end(code, token))
     client.send(dumps(reply))
     hub.poke()
 
 
-HANDLERS = {"join": _join, "resume": _join, "teach": _teach, "answer": _answer} | dict.fromkeys(ONLY_TEACHER, _act)
+HANDLERS = {"join": _join, "resume": _resume, "teach": _teach, "answer": _answer} | dict.fromkeys(ONLY_TEACHER, _act)
 
 
 async def handle(client: Client, text: str) -> None:
@@ -267,11 +346,18 @@ async def handle(client: Client, text: str) -> None:
         if not isinstance(msg, dict) or not isinstance(msg.get("op"), str) or msg["op"] not in HANDLERS:
             raise Refused(f"a message is a JSON object whose op is one of {sorted(HANDLERS)}")
         await HANDLERS[msg["op"]](client, msg)
-    except (Refused, RoomError, ValueError, Unavailable) as err:  # their messages are written for people
-        client.send(error(str(err)))
+    except Refused as err:
+        client.send(error(str(err), err.kind))
+    except (RoomGone, NotAllowed) as err:  # their messages are written for people
+        client.send(error(str(err), "gone"))
+    except ValueError as err:  # RoomError and core's checks: written for people too
+        client.send(error(str(err), "invalid"))
+    except Unavailable as err:  # its text may name the database's host: logged, not shown
+        _log.warning("class route: the database is unavailable: %s", err)
+        client.send(error(BUSY, "retry"))
     except Exception:
         _log.exception("class route: a %d-character message failed", len(text))
-        client.send(error("Something went wrong on the server: try again."))
+        client.send(error("Something went wrong on the server: try again.", "retry"))
 
 
 async def hello(_request: Request) -> JSONResponse:
@@ -282,15 +368,7 @@ async def hello(_request: Request) -> JSONResponse:
 async def class_socket(ws: WebSocket) -> None:
     """One device's socket: read its messages one at a time, send its replies and pushes in order."""
     global _open
-    try:
-        if not same_origin(ws.headers):
-            await ws.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
-            return
-        await ws.accept()
-        if _open >= MAX_SOCKETS:
-            await ws.close(code=1013, reason="too many class sockets: try again later")
-            return
-    except (OSError, RuntimeError):  # the client left during the handshake
+    if not await accept(ws, _open, MAX_SOCKETS, "class"):
         return
     _open += 1
     client = Client(ws, client_ip(ws))
@@ -322,11 +400,11 @@ async def class_socket(ws: WebSocket) -> None:
                     await ws.close(code=1008, reason="too many messages")
                     return
                 if refused == 1:
-                    client.send(error(f"Too many messages: at most {RATE:g} a second. Slow down."))
+                    client.send(error(f"Too many messages: at most {RATE:g} a second. Slow down.", "retry"))
                 continue
             budget, refused = budget - 1, 0
             if text is None:
-                client.send(error("binary frames are not accepted: send JSON text"))
+                client.send(error("binary frames are not accepted: send JSON text", "invalid"))
                 continue
             await handle(client, text)
 

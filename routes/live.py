@@ -17,8 +17,9 @@ Server to client: ``{"seq": 7, "ok": true, "panel": {...}}``, or
 ``{"seq": 7, "ok": false, "error": "..."}`` for a message that breaks the
 Scenario's rules (the panel then keeps its last good state).
 
-The door is guarded: only same-origin browsers may connect (the ``Origin``
-header must name the ``Host`` the request was sent to); a frame over
+The door is guarded (:func:`routes.guard.accept`, shared with the class route): only
+same-origin browsers may connect (the ``Origin`` header must name the ``Host``
+the request was sent to); a frame over
 :data:`MAX_MESSAGE` closes the socket (1009); binary frames are refused with an
 error; answers are limited to :data:`MAX_RATE` a second per socket, and values
 that arrive faster are coalesced: only the latest waiting one is answered; at
@@ -36,7 +37,6 @@ import math
 import time
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import orjson
 from starlette.requests import Request
@@ -46,6 +46,7 @@ from starlette.websockets import WebSocket
 from core.figures.style import style_for
 from core.panels import PANELS
 from core.scenario import MAX_CLASSES, Scenario, check_class_name
+from routes.guard import accept, same_origin
 
 __all__ = [
     "HELLO_PATH",
@@ -78,7 +79,6 @@ BINARY = "\x00binary"
 """Stands for a binary frame in the waiting slot (a text frame cannot start with NUL and be JSON)."""
 
 _open = 0
-_warned = False
 _log = logging.getLogger(__name__)
 
 
@@ -95,34 +95,6 @@ def _release_memory() -> None:
     """
     with contextlib.suppress(AttributeError, OSError):
         ctypes.CDLL(None).malloc_trim(0)
-
-
-_DEFAULT_PORTS = {"http": "80", "https": "443"}
-
-
-def _host_port(netloc: str, scheme: str) -> str:
-    """``host:port`` in lower case, with the scheme's default port written out; ``[::1]:8501`` stays bracketed."""
-    netloc = netloc.lower()
-    if netloc.startswith("["):  # IPv6: "[addr]" or "[addr]:port"
-        addr, _, rest = netloc.partition("]")
-        host, port = addr + "]", rest.removeprefix(":")
-    else:
-        host, _, port = netloc.partition(":")
-    return f"{host}:{port or _DEFAULT_PORTS[scheme]}"
-
-
-def same_origin(headers: Mapping[str, str]) -> bool:
-    """True when ``Origin`` names the host the request was sent to (a browser on the app's own page).
-
-    ``Host`` carries no scheme: the port is compared with the Origin's (written or its scheme's default).
-    """
-    origin, host = headers.get("origin", ""), headers.get("host", "")
-    if not origin or not host:
-        return False
-    parts = urlsplit(origin)
-    if parts.scheme not in _DEFAULT_PORTS or not parts.netloc or "@" in parts.netloc:
-        return False
-    return _host_port(parts.netloc, parts.scheme) == _host_port(host, parts.scheme)
 
 
 def _number(value: Any, name: str) -> float:
@@ -221,24 +193,8 @@ async def hello(_request: Request) -> JSONResponse:
 
 async def live_socket(ws: WebSocket) -> None:
     """One browser tab's live path: answer the latest value, at most :data:`MAX_RATE` times a second."""
-    global _open, _warned
-    try:
-        if not same_origin(ws.headers):
-            if not _warned:  # a proxy that drops Host's port would refuse every browser: say so, once
-                _warned = True
-                _log.warning(
-                    "live route: refused a socket whose Origin %r does not name its Host %r (behind a proxy, pass "
-                    "the Host header with its port); browsers fall back to a rerun per update",
-                    ws.headers.get("origin", "")[:100],
-                    ws.headers.get("host", "")[:100],
-                )
-            await ws.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
-            return
-        await ws.accept()
-        if _open >= MAX_SOCKETS:
-            await ws.close(code=1013, reason="too many live sockets: try again later")
-            return
-    except (OSError, RuntimeError):  # the client left during the handshake
+    global _open
+    if not await accept(ws, _open, MAX_SOCKETS, "live"):
         return
     _open += 1
     latest: list[str] = []  # at most one waiting message: a newer one replaces it

@@ -13,26 +13,13 @@
 // Text is set with textContent; HTML parts (none here today) would be core's escaped markup.
 
 const TEACHER = "explorer-class-teacher:"; // + room code -> the teacher token
-
-const stored = {
-  get(key) { try { return window.localStorage.getItem(key); } catch (err) { return null; } },
-  set(key, value) { try { window.localStorage.setItem(key, value); } catch (err) { /* kept in the session */ } },
-  drop(key) { try { window.localStorage.removeItem(key); } catch (err) { /* nothing kept */ } },
-};
+// (store, classSocketUrl, nextPause, older, versionOf, logitTable: class_common.js, prepended)
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-function newer(a, b) {
-  // versions [version, answers_version]: is view a newer than view b?
-  if (!b) return true;
-  const va = a.versions || [0, 0];
-  const vb = b.versions || [0, 0];
-  return va[0] > vb[0] || (va[0] === vb[0] && va[1] >= vb[1]);
 }
 
 function build(root, st) {
@@ -65,31 +52,20 @@ function question(box, q) {
   const prompt = el("p", "cp-prompt");
   prompt.append(el("strong", "", `Question ${q.n}. `), q.prompt);
   const tables = el("div", "cp-tables");
-  for (const t of q.tables) {
-    const table = el("table", "steps quiz");
-    if (t.caption) table.createCaption().textContent = t.caption;
-    const head = table.createTHead().insertRow();
-    for (const h of t.header) {
-      const th = el("th", "", h);
-      th.scope = "col";
-      head.append(th);
-    }
-    const body = table.createTBody();
-    for (const r of t.rows) {
-      const row = body.insertRow();
-      if (r.true) row.className = "true";
-      const name = el("th", "", r.name);
-      name.scope = "row";
-      if (r.mark) name.append(" ", el("strong", "", r.mark));
-      row.append(name, el("td", "", r.logit));
-    }
-    tables.append(table);
-  }
+  for (const t of q.tables) tables.append(logitTable(t, "steps quiz"));
   box.append(prompt, tables, ...(q.notes || []).map((n) => el("p", "explain", n)));
 }
 
+// The page, scrolled to its top: the room sees the projector's view (code, count, question, spread), not the
+// teacher's controls or the summary further down where the last click left the page.
+function toTop() {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (main) main.scrollTo({ top: 0, behavior: "instant" });
+  window.scrollTo({ top: 0, behavior: "instant" });
+}
+
 function show(st, view) {
-  if (!newer(view, st.view)) return;
+  if (st.view && older(versionOf(view), versionOf(st.view))) return; // drawn already: a newer view
   const before = st.view;
   st.view = view;
   const ended = view.phase === "ended";
@@ -102,7 +78,11 @@ function show(st, view) {
   else answered = "Waiting for the first question";
   if (st.answered.textContent !== answered) st.answered.textContent = answered;
   const key = JSON.stringify(view.question);
-  if (!before || key !== JSON.stringify(before.question)) question(st.question, view.question);
+  if (!before || key !== JSON.stringify(before.question)) {
+    question(st.question, view.question);
+    const id = (q) => (q ? q.id : "");
+    if (before && id(view.question) !== id(before.question)) toTop(); // a new question
+  }
   // the spread (when shown, and after the reveal with the truth drawn on it)
   const charts = [];
   draw(st.parts, view.spread ? [view.spread] : [], charts);
@@ -117,7 +97,7 @@ function show(st, view) {
     if (view.summary && view.summary.text) st.truth.append(el("p", "cp-summary", view.summary.text));
   }
   if (ended) {
-    stored.drop(TEACHER + st.code);
+    store.drop(TEACHER + st.code);
     if (st.ws) st.ws.close();
     st.ws = null;
     st.done = true;
@@ -126,14 +106,12 @@ function show(st, view) {
 
 function connect(st) {
   if (st.ws || st.timer || st.done || !st.token) return;
-  const url = new URL("api/class", document.baseURI);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   let ws;
-  try { ws = new WebSocket(url.href); } catch (err) { return; }
+  try { ws = new WebSocket(classSocketUrl()); } catch (err) { return; }
   st.ws = ws;
   ws.onopen = () => {
     if (st.ws !== ws) return;
-    st.pause = 1000;
+    st.pause = FIRST_PAUSE;
     st.status.textContent = "";
     ws.send(JSON.stringify({ op: "teach", code: st.code, token: st.token, present: st.present }));
   };
@@ -143,7 +121,7 @@ function connect(st) {
     try { msg = JSON.parse(event.data); } catch (err) { msg = null; }
     if (!msg) return;
     if (msg.op === "room") show(st, msg);
-    else if (msg.op === "error") st.status.textContent = String(msg.error);
+    else if (msg.op === "error") refused(st, msg);
   };
   const down = () => {
     if (st.ws !== ws) return;
@@ -154,13 +132,37 @@ function connect(st) {
         "when the page does.";
       return;
     }
-    st.status.textContent = `Live updates lost: reconnecting in ${Math.round(st.pause / 1000)} s…`;
-    st.timer = setTimeout(() => { st.timer = 0; connect(st); }, st.pause);
-    st.pause = Math.min(st.pause * 2, 15000);
+    again(st, "Live updates lost");
   };
   ws.addEventListener("open", () => { st.opened = true; });
   ws.onclose = down;
   ws.onerror = down;
+}
+
+function again(st, why) {
+  const wait = nextPause(st);
+  st.status.textContent = `${why}: reconnecting in ${Math.round(wait / 1000)} s…`;
+  st.timer = setTimeout(() => { st.timer = 0; connect(st); }, wait);
+}
+
+// A refusal's kind (routes/classroom.py): "gone" (the room ended, or this browser is not its teacher's: the
+// stored token is forgotten, live updates stop; the page says what to do on its next run), "retry" (busy:
+// reconnect after a pause), anything else: shown.
+function refused(st, msg) {
+  const text = String(msg.error || "Refused.");
+  st.status.textContent = text;
+  if (msg.kind === "gone") {
+    store.drop(TEACHER + st.code);
+    st.done = true;
+    const ws = st.ws;
+    st.ws = null;
+    if (ws) ws.close();
+  } else if (msg.kind === "retry") {
+    const ws = st.ws;
+    st.ws = null;
+    if (ws) ws.close();
+    again(st, text.replace(/[.\s]+$/, ""));
+  }
 }
 
 export default function (component) {
@@ -169,7 +171,7 @@ export default function (component) {
   let st = root.__st;
   if (!st || st.code !== data.code) {
     if (st && st.ws) { st.done = true; st.ws.close(); }
-    st = { root, code: data.code, pause: 1000, ws: null, timer: 0, view: null, config: data.config };
+    st = { root, code: data.code, pause: FIRST_PAUSE, ws: null, timer: 0, view: null, config: data.config };
     root.__st = st;
     build(root, st);
   }
@@ -177,12 +179,12 @@ export default function (component) {
   st.parts.config = data.config;
   if (data.claim) {
     // a fresh session on /class?room=CODE: hand back the token this browser holds, if any
-    setStateValue("token", stored.get(TEACHER + data.code) || "");
+    setStateValue("token", store.get(TEACHER + data.code) || "");
     return;
   }
   if (data.token) {
     st.token = data.token;
-    stored.set(TEACHER + data.code, data.token);
+    store.set(TEACHER + data.code, data.token);
   }
   if (data.view) show(st, data.view);
   connect(st);

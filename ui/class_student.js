@@ -10,8 +10,7 @@
 
 const STORE = "explorer-class-student:"; // + room code -> {token, nick}
 const LAST = "explorer-class-student-last"; // the room this browser was last in
-const FIRST_PAUSE = 1000;
-const LONGEST_PAUSE = 15000;
+// (store, classSocketUrl, nextPause, older, versionOf, logitTable: class_common.js, prepended)
 
 // What a typed estimate reads as: parseTyped (typed_number.js, prepended; the logit box's rule, as
 // core.query.parse_typed_number), its error written as a sentence.
@@ -20,20 +19,6 @@ function parseNumber(raw) {
   const read = parseTyped(raw);
   return read.error ? { error: `${read.error[0].toUpperCase()}${read.error.slice(1)}.` } : read;
 }
-
-// localStorage, or a page-long stand-in where it is refused (private windows, blocked storage).
-const memory = new Map();
-const store = {
-  get(key) {
-    try { return window.localStorage.getItem(key); } catch (err) { return memory.get(key) ?? null; }
-  },
-  set(key, value) {
-    try { window.localStorage.setItem(key, value); } catch (err) { memory.set(key, value); }
-  },
-  drop(key) {
-    try { window.localStorage.removeItem(key); } catch (err) { memory.delete(key); }
-  },
-};
 
 // This browser's id for the wrong-code limit (routes/classroom.py): students behind one school address are
 // counted apart. Not a secret and not an identity: only the address's own limit holds a guesser who changes it.
@@ -64,7 +49,7 @@ function normalCode(text) {
 
 let uid = 0;
 
-function build(root, st) {
+function build(root, st, limits) {
   const id = `cs${++uid}`;
   root.replaceChildren();
   st.status = make("p", { className: "cs-status" }, { role: "status", "aria-live": "polite" });
@@ -73,13 +58,14 @@ function build(root, st) {
   st.form = make("form", { className: "cs-join", noValidate: true }, { "aria-label": "Join a class" });
   const codeLabel = make("label", { htmlFor: `${id}-code`, textContent: "Class code" });
   st.codeBox = make("input", { id: `${id}-code`, type: "text", className: "cs-code", maxLength: 12,
-    autocomplete: "off", spellcheck: false, placeholder: "e.g. K7M2QX" },
+    autocomplete: "off", spellcheck: false, placeholder: `e.g. ${limits.codeExample}` },
   { autocapitalize: "characters", autocorrect: "off", enterkeyhint: "next", "aria-describedby": `${id}-join-error` });
   const nickLabel = make("label", { htmlFor: `${id}-nick`, textContent: "Nickname (optional)" });
-  st.nickBox = make("input", { id: `${id}-nick`, type: "text", maxLength: 200, // longer is refused with a reason, not cut autocomplete: "nickname",
+  // maxLength well above the limit: a longer nickname is refused with a reason (by core), never cut silently
+  st.nickBox = make("input", { id: `${id}-nick`, type: "text", maxLength: 200, autocomplete: "nickname",
     spellcheck: false, placeholder: "leave empty to stay anonymous" }, { enterkeyhint: "go" });
   const nickHint = make("p", { className: "cs-hint",
-    textContent: "Up to 24 characters. Only the teacher sees nicknames; other students never do." });
+    textContent: `Up to ${limits.nickLimit} characters. Only the teacher sees nicknames; other students never do.` });
   st.joinButton = make("button", { type: "submit", className: "cs-primary", textContent: "Join" });
   st.joinError = make("p", { id: `${id}-join-error`, className: "cs-error" }, { role: "alert" });
   st.form.append(codeLabel, st.codeBox, nickLabel, st.nickBox, nickHint, st.joinButton, st.joinError);
@@ -103,6 +89,11 @@ function build(root, st) {
 function setStatus(st, text) {
   if (st.status.textContent !== text) st.status.textContent = text;
   st.status.hidden = !text;
+}
+
+// Bring `node` (the answer's feedback, an error) into view without moving the page more than needed.
+function reveal(node) {
+  if (node && node.isConnected && node.textContent) node.scrollIntoView({ block: "nearest" });
 }
 
 // ---- the socket ------------------------------------------------------------------------------------------------
@@ -129,11 +120,13 @@ function connect(st) {
   open(st);
 }
 
+function isOpen(st) {
+  return Boolean(st.ws && st.ws.readyState === WebSocket.OPEN);
+}
+
 function open(st) {
-  const url = new URL("api/class", document.baseURI);
-  url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   let ws;
-  try { ws = new WebSocket(url.href); } catch (err) { retry(st); return; }
+  try { ws = new WebSocket(classSocketUrl()); } catch (err) { retry(st); return; }
   st.ws = ws;
   ws.onopen = () => {
     if (st.ws !== ws) return;
@@ -154,15 +147,17 @@ function open(st) {
   const down = () => {
     if (st.ws !== ws) return;
     st.ws = null;
+    st.resuming = false;
     if (st.token || st.joining) retry(st);
+    showAck(st); // a sent answer not yet confirmed now waits for the connection
   };
   ws.onclose = down;
   ws.onerror = down;
 }
 
 function retry(st) {
-  const wait = st.pause;
-  st.pause = Math.min(st.pause * 2, LONGEST_PAUSE);
+  if (st.timer) return;
+  const wait = nextPause(st);
   let left = Math.round(wait / 1000);
   const tick = () => {
     setStatus(st, `Connection lost: trying again in ${left} s…`);
@@ -180,7 +175,7 @@ function retry(st) {
 }
 
 function send(st, msg) {
-  if (!st.ws || st.ws.readyState !== WebSocket.OPEN) return false;
+  if (!isOpen(st)) return false;
   st.ws.send(JSON.stringify(msg));
   return true;
 }
@@ -211,7 +206,7 @@ function showJoin(st, message) {
   showJoinError(st, message);
 }
 
-// Forget the room (the student left, or it ended) and show the join form again.
+// Forget the room (the student left, it ended, or this device's place in it is gone) and show the join form.
 function leave(st, message) {
   if (st.code) store.drop(STORE + st.code);
   store.drop(LAST);
@@ -219,7 +214,11 @@ function leave(st, message) {
   st.code = "";
   st.joining = null;
   st.shown = "";
+  st.version = null;
+  st.pending = null;
+  st.question = null;
   clearTimeout(st.timer);
+  clearTimeout(st.resend);
   clearInterval(st.ticker);
   st.timer = 0;
   const ws = st.ws;
@@ -232,10 +231,52 @@ function leave(st, message) {
   st.form.querySelector(".cs-ended")?.remove();
 }
 
+// An error's kind (routes/classroom.py): "gone" (the room, or this device's place in it, is gone: forget the
+// token), "retry" (busy, unreachable, a limit: the same message later may pass; keep everything) or
+// "invalid" (this message was wrong: say so, keep everything). A server that names no kind: "invalid".
+function refused(st, msg) {
+  const text = String(msg.error || "Refused.");
+  const kind = msg.kind === "gone" || msg.kind === "retry" ? msg.kind : "invalid";
+  const resuming = st.resuming;
+  st.resuming = false;
+  if (!st.code) { // a join was refused: the form says why (a wrong code, the limit of wrong codes)
+    st.joining = null;
+    showJoin(st, text);
+    return;
+  }
+  if (kind === "gone") {
+    leave(st, text);
+    return;
+  }
+  if (kind === "retry" && resuming) { // keep the token: try again after a pause
+    setStatus(st, text);
+    const ws = st.ws;
+    st.ws = null;
+    if (ws) ws.close();
+    retry(st);
+    return;
+  }
+  if (st.pending && kind === "invalid") st.pending = null; // this answer was refused: nothing is on its way
+  if (st.pending && kind === "retry") { // the answer is kept and sent again after a pause
+    clearTimeout(st.resend);
+    st.resend = setTimeout(() => sendPending(st), nextPause(st));
+  }
+  if (st.error) {
+    st.error.textContent = text;
+    showAck(st);
+    reveal(st.error);
+  } else {
+    setStatus(st, text);
+  }
+}
+
 function receive(st, msg) {
   if (msg.op === "joined") {
+    const code = String(msg.code);
+    if (code !== st.code) st.version = null; // another room: its versions start afresh
     st.joining = null;
-    st.code = String(msg.code);
+    st.resuming = false;
+    st.code = code;
     st.token = String(msg.token);
     st.nick = String(msg.nick);
     store.set(STORE + st.code, JSON.stringify({ token: st.token, nick: st.nick }));
@@ -244,26 +285,28 @@ function receive(st, msg) {
     st.room.hidden = false;
     st.who.textContent = `In class ${st.code} as ${st.nick}`;
   } else if (msg.op === "state") {
+    const version = versionOf(msg);
+    if (older(version, st.version)) return; // a view loaded before the one drawn: stale
+    if (version) st.version = version;
     render(st, msg);
   } else if (msg.op === "received") {
     if (st.question && msg.question === st.question.id) {
       st.answer = msg.shown;
       st.value = msg.value;
+      if (st.pending && st.pending.question === msg.question && same(st.pending.value, msg.value)) {
+        st.pending = null;
+        st.pause = FIRST_PAUSE;
+      }
       showAck(st);
+      reveal(st.ack);
     }
   } else if (msg.op === "error") {
-    const text = String(msg.error || "Refused.");
-    if (st.resuming) {
-      st.resuming = false;
-      leave(st, `Could not rejoin class ${st.code}: ${text}`);
-    } else if (!st.code) {
-      st.joining = null;
-      showJoin(st, text);
-    } else if (st.error) {
-      st.error.textContent = text;
-    }
+    refused(st, msg);
   }
-  if (msg.op === "joined") st.resuming = false;
+}
+
+function same(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 // ---- the room's state --------------------------------------------------------------------------------------------
@@ -279,7 +322,14 @@ function render(st, msg) {
   const shape = `${msg.phase}:${q ? q.id : ""}`;
   st.answer = msg.answer;
   st.value = msg.value;
-  if (shape === st.shown) { showAck(st); return; } // the same question: keep what is being typed
+  if (st.pending && (!q || msg.phase !== "open" || st.pending.question !== q.id)) {
+    st.pending = null; // its question is closed or gone: nothing to send any more
+  }
+  if (shape === st.shown) { // the same question: keep what is being typed
+    showAck(st);
+    sendPending(st);
+    return;
+  }
   st.shown = shape;
   st.question = q;
   st.body.replaceChildren();
@@ -291,7 +341,11 @@ function render(st, msg) {
   }
   st.body.append(make("h3", { className: "cs-n", textContent: `Question ${q.n}` }));
   st.body.append(make("p", { className: "cs-prompt", textContent: q.prompt }));
-  for (const t of q.tables) st.body.append(table(t));
+  for (const t of q.tables) {
+    const wrap = make("div", { className: "cs-table" });
+    wrap.append(logitTable(t, ""));
+    st.body.append(wrap);
+  }
   for (const note of q.notes || []) st.body.append(make("p", { className: "cs-note", textContent: note }));
   if (msg.phase === "revealed") {
     st.body.append(result(msg.result));
@@ -302,40 +356,65 @@ function render(st, msg) {
   st.error = make("p", { className: "cs-error" }, { role: "alert" });
   st.body.append(st.error, st.ack);
   showAck(st);
+  sendPending(st);
 }
 
-function table(t) {
-  const wrap = make("div", { className: "cs-table" });
-  const el = make("table");
-  if (t.caption) el.createCaption().textContent = t.caption;
-  const head = el.createTHead().insertRow();
-  for (const h of t.header) head.append(make("th", { textContent: h }, { scope: "col" }));
-  const body = el.createTBody();
-  for (const r of t.rows) {
-    const row = body.insertRow();
-    if (r.true) row.className = "true";
-    const name = make("th", { textContent: r.name }, { scope: "row" });
-    if (r.mark) name.append(" ", make("strong", { textContent: r.mark }));
-    row.append(name, make("td", { textContent: r.logit }));
-  }
-  wrap.append(el);
-  return wrap;
-}
-
+// What the student is told about the answer: on its way, waiting for the connection, or received (the value
+// the server confirmed). Never an older value shown as received while a newer one is on its way.
 function showAck(st) {
   if (!st.ack) return;
   st.ack.replaceChildren();
+  st.ack.classList.toggle("waiting", Boolean(st.pending));
+  if (st.pending) {
+    if (isOpen(st)) st.ack.append(make("strong", { textContent: "Sending…" }));
+    else {
+      st.ack.append(make("strong", { textContent: "Not connected:" }),
+        " your answer will be sent when the connection is back.");
+    }
+    return;
+  }
   if (st.answer == null) return;
   st.ack.append(make("strong", { textContent: "Answer received ✓" }), " (you can change it until the reveal)",
     make("br"), `Your answer: ${st.answer}`);
 }
 
+// Send the answer on its way (again: after a reconnection or a "retry" refusal; storing it twice is harmless,
+// the server keeps one answer per student and question).
+function sendPending(st) {
+  const p = st.pending;
+  if (!p || !st.question || p.question !== st.question.id || st.resuming) return;
+  if (send(st, { op: "answer", question: p.question, value: p.value })) {
+    showAck(st);
+    watch(st);
+  }
+}
+
 function submit(st, value) {
   st.error.textContent = "";
-  if (!send(st, { op: "answer", question: st.question.id, value })) {
-    st.error.textContent = "Not connected: your answer was not sent. Reconnecting…";
-    connect(st);
-  }
+  clearTimeout(st.resend);
+  st.pending = { question: st.question.id, value };
+  if (!send(st, { op: "answer", question: st.question.id, value })) connect(st);
+  showAck(st);
+  reveal(st.ack);
+  watch(st);
+}
+
+// A socket can look open while the network is gone (no close comes for a long time): an answer unconfirmed
+// after CONFIRM_WITHIN ms drops the socket, so the page says "Not connected" and sends it again after the
+// reconnection.
+const CONFIRM_WITHIN = 8000;
+
+function watch(st) {
+  clearTimeout(st.watchdog);
+  st.watchdog = setTimeout(() => {
+    if (!st.pending || !isOpen(st)) return;
+    const ws = st.ws;
+    st.ws = null;
+    st.resuming = false;
+    ws.close();
+    showAck(st);
+    retry(st);
+  }, CONFIRM_WITHIN);
 }
 
 function input(st, q) {
@@ -358,7 +437,7 @@ function input(st, q) {
       const read = parseNumber(field.value);
       field.setAttribute("aria-invalid", read.error ? "true" : "false");
       note.textContent = read.note || "";
-      if (read.error) { st.error.textContent = read.error; return; }
+      if (read.error) { st.error.textContent = read.error; reveal(st.error); return; }
       submit(st, read.value);
     };
     go.addEventListener("click", sendTyped);
@@ -379,6 +458,7 @@ function input(st, q) {
   } else {
     box.append(make("p", { className: "cs-label", textContent: spec.label }));
     const picks = spec.classes.map((_, i) => (Array.isArray(st.value) ? st.value[i] : null));
+    const go = make("button", { type: "button", className: "cs-primary", textContent: "Send answer" });
     spec.classes.forEach((name, i) => {
       const row = make("div", { className: "cs-updown" }, { role: "group", "aria-label": `p(${name})` });
       const label = make("span", { className: "cs-class", textContent: `p(${name})` });
@@ -388,15 +468,19 @@ function input(st, q) {
         b.addEventListener("click", () => {
           picks[i] = up;
           buttons.forEach((other, k) => other.setAttribute("aria-pressed", String(picks[i] === (k === 0))));
+          if (picks.every((p) => p !== null)) go.scrollIntoView({ block: "nearest" }); // Send, next to tap
         });
         return b;
       });
       row.append(label, ...buttons);
       box.append(row);
     });
-    const go = make("button", { type: "button", className: "cs-primary", textContent: "Send answer" });
     go.addEventListener("click", () => {
-      if (picks.some((p) => p === null)) { st.error.textContent = "Choose up or down for every class first."; return; }
+      if (picks.some((p) => p === null)) {
+        st.error.textContent = "Choose up or down for every class first.";
+        reveal(st.error);
+        return;
+      }
       submit(st, picks.slice());
     });
     box.append(go);
@@ -426,9 +510,17 @@ export default function (component) {
   const { data, parentElement } = component;
   const root = parentElement.querySelector(".class-student");
   if (root.__st) return; // one socket per component, kept across reruns of the page
-  const st = { pause: FIRST_PAUSE, token: "", code: "", joining: null, shown: "", ws: null, timer: 0 };
+  const st = { pause: FIRST_PAUSE, token: "", code: "", joining: null, shown: "", ws: null, timer: 0,
+    version: null, pending: null };
   root.__st = st;
-  build(root, st);
+  window.addEventListener("online", () => { // the network is back: reconnect now, not after the pause
+    if (!st.timer) return;
+    clearTimeout(st.timer);
+    clearInterval(st.ticker);
+    st.timer = 0;
+    connect(st);
+  });
+  build(root, st, { nickLimit: data.nick_limit, codeExample: data.code_example });
   const code = normalCode(String(data.code || ""));
   st.codeBox.value = code;
   const room = code || store.get(LAST) || "";

@@ -19,6 +19,7 @@ STUDENT_CSS = """
   border: 1px solid var(--st-border-color, #d5d6d8); border-radius: 0.5rem; color: inherit;
   background: var(--st-secondary-background-color, #f0f2f6); }
 .class-student input.cs-code { font-size: 1.75rem; letter-spacing: 0.18em; text-transform: uppercase; }
+.class-student input.cs-code::placeholder { text-transform: none; letter-spacing: normal; font-size: 1.25rem; }
 .class-student input[aria-invalid=true] { border: 2px solid #D55E00; }
 .class-student button, .cs-link { font: inherit; font-size: 1.1rem; min-height: 2.75rem; min-width: 2.75rem;
   padding: 0.35rem 1rem; border-radius: 0.5rem; border: 1px solid var(--st-border-color, rgba(128,128,128,0.6));
@@ -58,6 +59,7 @@ STUDENT_CSS = """
   margin: 0.35rem 0; }
 .cs-class { font-size: 1.15rem; }
 .cs-ack { border-left: 5px solid #009E73; padding: 0.3rem 0.7rem; background: rgba(0,158,115,0.1); }
+.cs-ack.waiting { border-left-color: #E69F00; background: rgba(230,159,0,0.12); }
 .cs-result { border-left: 6px solid rgba(128,128,128,0.7); padding: 0.4rem 0.9rem; margin-top: 0.6rem;
   background: rgba(128,128,128,0.08); }
 .cs-result.right { border-left-color: #009E73; background: rgba(0,158,115,0.1); }
@@ -90,13 +92,27 @@ PROJECTOR_CSS = """
 PAGE_CSS = """<style>
 /* a student's phone: no text under 16 px, the page's caption included */
 @media (max-width: 640px) { [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
-  font-size: 1rem !important; } }
+  font-size: 1rem !important; }
+/* ... and Streamlit's own controls: taps of 44 px and more, text of 16 px and more */
+[data-testid="stExpandSidebarButton"], [data-testid="stMainMenuButton"],
+[data-testid="stSidebarCollapseButton"] button { min-width: 44px !important; min-height: 44px !important; }
+[data-testid="stExpandSidebarButton"] span, [data-testid="stMainMenuButton"] span,
+[data-testid="stSidebarCollapseButton"] span { font-size: 1.5rem !important; }
+[data-testid="stSidebarNavLink"] { min-height: 44px !important; }
+[data-testid="stSidebarNavLink"] span { font-size: 1rem !important; line-height: 1.4; }
+[data-testid="stSidebar"] [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
+[data-testid="stSidebar"] [data-testid="stCheckbox"] p { font-size: 1rem !important; }
+[data-testid="stSidebar"] [data-testid="stTooltipIcon"] button { min-width: 44px !important;
+  min-height: 44px !important; display: inline-flex; align-items: center; justify-content: center; }
+[data-testid="stHeaderActionElements"] { display: none !important; } }
 .cl-card { text-align: center; }
 .cl-card p { margin: 0; }
 .cl-label { font-size: 1.1rem; font-weight: 600; }
 .cl-card p.cl-code { font-size: clamp(3rem, 6.2vw, 7rem); font-weight: 800 !important; letter-spacing: 0.12em;
   line-height: 1.15; font-variant-numeric: tabular-nums; margin-bottom: 0.4rem !important; }
 .cl-url { font-size: 1.15rem; overflow-wrap: anywhere; margin-bottom: 0.6rem !important; }
+.cl-url span { display: inline-block; max-width: 100%; }  /* breaks between the site and /class?join=CODE */
+.cl-example table.steps { margin: 0; }
 .cl-qr { margin: 0 auto; width: min(100%, 44vh); }
 .cl-qr img { display: block; width: 100%; height: auto; background: #fff; border-radius: 0.25rem; }
 .cl-qr figcaption { font-size: 1rem; }
@@ -118,4 +134,8 @@ PRESENT_PAGE_CSS = """<style>
 .cp-answered { font-size: 2rem; }
 .cp-answer { font-size: 1.35rem; }
 .cp-explain, .cp-summary { font-size: 0.95rem; }
+/* the chooser, compact: Ask on screen at 1440 x 900 without scrolling */
+.cl-example table.steps { font-size: 0.85rem; }
+.cl-example table.steps th, .cl-example table.steps td { padding: 0.1rem 0.5rem; }
+.cl-example table.steps caption { font-size: 0.85rem; padding: 0; }
 </style>"""

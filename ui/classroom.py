@@ -13,10 +13,12 @@ over the same route.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 import streamlit as st
@@ -27,7 +29,7 @@ from core import classroom as cc
 from core.quiz import MAX_SEED, ROUND, Question
 from core.scenario import Scenario
 from core.text import fmt
-from routes.class_hub import teacher_view
+from routes.class_hub import expire_now, teacher_view
 from ui import live_panel, logit_pad, present, session
 from ui.chart import CONFIG, finite
 from ui.class_style import PAGE_CSS, PRESENT_PAGE_CSS, PROJECTOR_CSS, STUDENT_CSS
@@ -37,6 +39,8 @@ from ui.quiz_view import logit_table
 from ui.session import Key
 
 _HERE = Path(__file__).parent
+_COMMON_JS = (_HERE / "class_common.js").read_text(encoding="utf-8")
+"""What both class components share (storage, the socket's address and pauses, view order, logits tables)."""
 
 ROOM: Key[str] = Key("cl_room", "")
 """The code of the room this session teaches ("" when none); a URL parameter (``room``)."""
@@ -55,13 +59,13 @@ _student = st.components.v2.component(
     "softmax_explorer.class_student",
     html='<div class="class-student"></div>',
     css=STUDENT_CSS,
-    js=logit_pad.TYPED_NUMBER_JS + (_HERE / "class_student.js").read_text(encoding="utf-8"),
+    js=logit_pad.TYPED_NUMBER_JS + _COMMON_JS + (_HERE / "class_student.js").read_text(encoding="utf-8"),
 )
 _projector = st.components.v2.component(
     "softmax_explorer.class_projector",
     html='<div class="class-projector"></div>',
     css=live_panel.CSS + PROJECTOR_CSS,
-    js=live_panel.PARTS_JS + (_HERE / "class_projector.js").read_text(encoding="utf-8"),
+    js=live_panel.PARTS_JS + _COMMON_JS + (_HERE / "class_projector.js").read_text(encoding="utf-8"),
     isolate_styles=False,  # Plotly styles its toolbar from document.head
 )
 
@@ -201,23 +205,57 @@ def qr_image(url: str) -> str:
     return f"<img class='cl-qr-code' src='{html_escape(svg)}' alt='QR code that opens {html_escape(url)}'>"
 
 
+def url_parts(url: str) -> tuple[str, str]:
+    """The join address in two pieces that each stay on one line when projected: the site (scheme, host, port
+    and any base path) and the page's own part (``/class?join=CODE``)."""
+    site, sep, page = url.rpartition("/class?")
+    return (site, f"/class?{page}") if sep else (url, "")
+
+
 def join_card(code: str) -> None:
     url = join_url(code)
     spaced = " ".join(code)
+    site, page = url_parts(url)
     st.html(
         f"<div class='cl-card' role='group' aria-label='How to join this class'>"
         f"<p class='cl-label'>Join code</p><p class='cl-code' aria-label='Join code {html_escape(spaced)}'>"
         f"{html_escape(code)}</p>"
-        f"<p class='cl-label'>or open</p><p class='cl-url'>{html_escape(url)}</p>"
+        f"<p class='cl-label'>or open</p><p class='cl-url'><span>{html_escape(site)}</span><wbr>"
+        f"<span>{html_escape(page)}</span></p>"
         f"<figure class='cl-qr'>{qr_image(url)}<figcaption>Scan to join</figcaption></figure></div>"
     )
 
 
-def _projector_view(state: RoomState) -> dict[str, Any]:
-    """The room as the projector draws it now (the socket then keeps it live)."""
+def loopback_host(url: str) -> str | None:
+    """The host of ``url`` when it is this computer's own (localhost, 127.x.y.z, ::1): phones cannot open it."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        return host if ipaddress.ip_address(host).is_loopback else None
+    except ValueError:
+        return None
+
+
+def loopback_warning(url: str) -> str | None:
+    """What to tell a teacher whose page's address only this computer can open (``None`` when phones can)."""
+    host = loopback_host(url)
+    if host is None:
+        return None
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return (
+        f"This page's address ({host}) opens only on this computer: phones cannot open it. Open this page by the "
+        f"computer's network address (e.g. {parts.scheme or 'http'}://192.168.1.20{port}/class) so that the join "
+        "address and the QR code work for the room."
+    )
+
+
+def _projector_view(state: RoomState, answers: dict[str, Any]) -> dict[str, Any]:
+    """The room as the projector draws it now (the socket then keeps it live), from one snapshot: the count and
+    the spread agree."""
     q = cc.build(state.question.spec) if state.question else None
-    values = list(rooms().answers(state.code, state.question.id).values()) if state.question else []
-    return teacher_view(state, q, values)
+    return teacher_view(state, q, list(answers.values()))
 
 
 def projector(state: RoomState, view: dict[str, Any]) -> None:
@@ -239,6 +277,7 @@ def chooser(sc: Scenario, phase: str) -> None:
     """What to ask next: about the Playground's example (shown as a table) or a question of the quiz."""
     st.session_state.setdefault("cl_seed", secrets.randbelow(MAX_SEED + 1))
     st.session_state.setdefault("cl_n", 1)
+    compact = present.active()  # on a projector: Ask must be on screen at 1440 x 900 without scrolling
     source = st.segmented_control(
         "Next question" if phase == "revealed" else "Ask a question",
         list(SOURCES),
@@ -251,12 +290,15 @@ def chooser(sc: Scenario, phase: str) -> None:
         row[0].number_input("Quiz seed", 0, MAX_SEED, key="cl_seed", help="The Quiz page's seed: its questions.")
         row[1].number_input("Question", 1, 1000, key="cl_n", help=f"From 1; a quiz round is {ROUND} questions.")
     else:
-        st.html(logit_table(sc, "The Playground's example"))
-        st.radio(
+        table, kinds = st.columns([1, 2.2]) if compact else (st.container(), st.container())
+        example = logit_table(sc, "The Playground's example")
+        table.html(f"<div class='cl-example'>{example}</div>")
+        kinds.radio(
             "Ask about it",
             cc.ABOUT_KINDS,
             format_func=cc.ABOUT_TITLES.__getitem__,
             key="cl_kind",
+            horizontal=compact,
         )
     st.button(
         "Next question" if phase == "revealed" else "Ask",
@@ -333,18 +375,21 @@ def teacher(sc: Scenario) -> None:
     code = ROOM.get()
     try:
         rooms().check_teacher(code, TOKEN.get())
-        state = rooms().state(code)
+        state, answers = rooms().snapshot(code)
     except RoomError as err:
         _forget()
         st.info(md_escape(f"Class {code} is over ({err}). Its answers are deleted."))
         landing()
         return
+    warning = loopback_warning(st.context.url or "")
+    if warning and not present.active():
+        st.warning(md_escape(warning), icon=":material/phonelink_off:")
     left, right = st.columns([1, 2] if not present.active() else [1, 2.4], gap="large")
     with left:
         join_card(code)
     with right:
         flash()
-        view = _projector_view(state)
+        view = _projector_view(state, answers)
         if state.phase == "open":  # the controls first: on a projector the question and the spread fill the rest
             st.session_state["cl_show"] = state.show_spread
             row = st.container(horizontal=True, gap="medium", vertical_alignment="center")
@@ -353,10 +398,12 @@ def teacher(sc: Scenario) -> None:
         projector(state, view)
         if state.phase != "open":
             if state.phase == "revealed" and view["result"]:
-                st.link_button(
-                    "Open in the Playground", "/" + view["result"]["playground"], icon=":material/open_in_new:"
+                st.link_button(  # relative to the page's base: also under a baseUrlPath
+                    "Open in the Playground", "./" + view["result"]["playground"], icon=":material/open_in_new:"
                 )
             chooser(sc, state.phase)
+    if warning and present.active():  # below the projector's view: the room never sees it, the teacher does
+        st.warning(md_escape(warning), icon=":material/phonelink_off:")
     summary(code)
     st.divider()
     end_controls()
@@ -393,7 +440,10 @@ def landing() -> None:
 
 
 def student(code: str) -> None:
-    _student(key="cl_student", data={"code": code})
+    _student(
+        key="cl_student",
+        data={"code": code, "nick_limit": cc.MAX_NICKNAME, "code_example": cc.CODE_EXAMPLE},
+    )
 
 
 def caption() -> str:
@@ -409,6 +459,7 @@ def caption() -> str:
 def show(sc: Scenario) -> None:
     """The page's body: the teacher's room, a teacher's reload, or the landing (join / start)."""
     st.html(PAGE_CSS)
+    expire_now()  # rooms idle for hours are deleted even when no class socket is open (at most once a minute)
     try:
         if ROOM.get() and TOKEN.get():
             if present.active():  # the projector's layout: the join code is the title (the landing keeps its own)

@@ -32,7 +32,7 @@ from core.query import format_number
 from core.quiz import P_TOLERANCE, Question, grade, loss_tolerance
 from core.text import fmt
 
-__all__ = ["P_BIN", "Bin", "histogram", "loss_top", "spread_chart"]
+__all__ = ["P_BIN", "Bin", "histogram", "loss_top", "spread_chart", "truth_line"]
 
 P_BIN = 0.05
 """Width of a bin of p(true) answers: 20 bins from 0 to 1 (1 itself falls in the last)."""
@@ -123,11 +123,16 @@ def histogram(q: Question, values: Sequence[Any], *, revealed: bool) -> list[Bin
     return [*bins, Bin(top, top + width, f"≥ {format_number(top)}", counts[LOSS_BINS], overflow=True)]
 
 
+def _count_top(top: int) -> float:
+    """The count axis' top for a tallest bar of ``top`` answers: room above it for the bar's count."""
+    return max(top, 1) * 1.25 + 0.5
+
+
 def _count_axis(style: FigureStyle, top: int) -> Spec:
     return axis(
         style,
         title={"text": "answers", "font": {"size": style.font_size}},
-        range=[0, max(top, 1) * 1.25 + 0.5],
+        range=[0, _count_top(top)],
         rangemode="tozero",
         tickformat="d",
         dtick=max(1, math.ceil(max(top, 1) / 5)),
@@ -137,6 +142,25 @@ def _count_axis(style: FigureStyle, top: int) -> Spec:
 def _layout(style: FigureStyle, title: str, **extra: Any) -> Spec:
     layout = base_layout(style, "class_spread", title, height=max(style.height, MIN_HEIGHT), bargap=0.08, **extra)
     return layout
+
+
+def truth_line(bins: Sequence[Bin], truth: float, style: FigureStyle, height: float) -> list[tuple[float, float]]:
+    """The stretches (count-axis units) of the dashed truth line: the whole axis, except where a bar's count
+    label sits on the line (a labelled bar within one bin width of ``truth``): there the line stops at the bar's
+    top and goes on above its label, so the line never crosses a count. ``height``: the chart's, in px."""
+    width = bins[0].hi - bins[0].lo
+    y_top = _count_top(max(b.count for b in bins))
+    near = [b.count for b in bins if b.count and abs((b.lo + b.hi) / 2 - truth) < width]
+    if not near:
+        return [(0.0, y_top)]
+    # The plot's height in px, counted low (title, axis ticks and title take the rest), so the gap is ample.
+    plot_px = height - round(4.2 * style.font_size) - 3.2 * style.font_size - 8
+    label = (1.6 * style.font_size + 6) / max(plot_px, 1.0) * y_top  # a count label's height, axis units
+    stretches = [(0.0, float(min(near)))]
+    above = max(near) + label
+    if above < y_top:
+        stretches.append((above, y_top))
+    return stretches
 
 
 def _number_chart(q: Question, values: Sequence[Any], revealed: bool, style: FigureStyle) -> Chart:
@@ -189,15 +213,19 @@ def _number_chart(q: Question, values: Sequence[Any], revealed: bool, style: Fig
                 "line": {"width": 0},
                 "layer": "below",
             },
+        ]
+        height = max(style.height, MIN_HEIGHT)
+        shapes += [
             {
                 "type": "line",
                 "x0": truth,
                 "x1": truth,
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
+                "yref": "y",
+                "y0": y0,
+                "y1": y1,
                 "line": {"color": TRUTH, "width": style.line_width, "dash": "dash"},
-            },
+            }
+            for y0, y1 in truth_line(bins, truth, style, height)
         ]
         truth_text = f"the true value is {shown} (within ±{format_number(round(tol, 2))} counts as right, shaded)"
         annotations = [

@@ -154,3 +154,83 @@ def test_a_fresh_session_takes_the_room_back_with_the_browsers_token(rooms: Room
     assert "token" not in json.loads(element.proto.json)  # the page has no token to give: it asks for one
     assert not [b for b in at.button if b.key in ("cl_ask", "cl_end")]
     assert url(at)["room"] == created.code
+
+
+def test_the_student_view_gets_the_nickname_limit_and_the_code_example(rooms: Rooms) -> None:
+    at = open_class({"join": "K7M2QX"})
+    (student,) = [e for e in at.get("bidi_component") if e.key == "cl_student"]
+    data = json.loads(student.proto.json)
+    assert data["nick_limit"] == 24  # the issue: nicknames are validated like class names, at most 24 characters
+    assert data["code_example"] == "K7M2QX"
+
+
+def test_the_playground_link_is_relative_to_the_pages_base(rooms: Rooms) -> None:
+    at = open_class()
+    start(at)
+    at.button(key="cl_ask").click().run()
+    at.button(key="cl_reveal").click().run()
+    (link,) = at.get("link_button")
+    assert link.proto.url.startswith("./?")  # no leading "/": under a baseUrlPath it stays in the app
+    assert "classes=cat%2Cdog%2Crabbit" in link.proto.url or "classes=cat,dog,rabbit" in link.proto.url
+
+
+def test_present_mode_puts_the_kinds_on_one_row(rooms: Rooms) -> None:
+    at = open_class()
+    start(at)
+    at.toggle(key="present").set_value(True).run()
+    assert at.radio(key="cl_kind").proto.horizontal is True
+    plain_at = open_class()
+    start(plain_at)
+    assert plain_at.radio(key="cl_kind").proto.horizontal is False
+
+
+@pytest.mark.parametrize(
+    ("address", "warned"),
+    [
+        ("http://localhost:8501/class?room=K7M2QX", True),
+        ("http://127.0.0.1:8501/class", True),
+        ("http://127.10.0.3/class", True),
+        ("http://[::1]:8501/class", True),
+        ("http://192.168.1.20:8501/class", False),
+        ("https://class.example.org/explorer/class", False),
+        ("", False),
+    ],
+)
+def test_a_loopback_address_is_named_for_the_teacher(address: str, warned: bool) -> None:
+    from ui.classroom import loopback_warning
+
+    text = loopback_warning(address)
+    assert (text is not None) == warned
+    if text is not None:
+        assert "phones cannot open it" in text
+        assert "http://192.168.1.20" in text
+        assert ":8501/class" in text or "[::1]" not in address
+
+
+@pytest.mark.parametrize(
+    ("address", "parts"),
+    [
+        ("http://192.168.1.20:8501/class?join=K7M2QX", ("http://192.168.1.20:8501", "/class?join=K7M2QX")),
+        ("https://x.org/app/class?join=K7M2QX", ("https://x.org/app", "/class?join=K7M2QX")),
+    ],
+)
+def test_the_join_address_breaks_between_the_site_and_the_page(address: str, parts: tuple[str, str]) -> None:
+    from ui.classroom import url_parts
+
+    assert url_parts(address) == parts
+    assert "".join(url_parts(address)) == address
+
+
+def test_a_page_run_deletes_rooms_idle_for_hours(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import math
+    import time
+
+    import routes.class_hub as hub
+
+    db = open_database(f"sqlite:///{tmp_path / 'class.sqlite3'}")
+    old = Rooms(db, clock=lambda: time.time() - 5 * 3600).create()  # untouched for five hours
+    fresh = Rooms(db).create()
+    monkeypatch.setattr(rooms_module, "_rooms", Rooms(db))
+    monkeypatch.setattr(hub, "_expired_at", -math.inf)  # not expired in this process within the last minute
+    open_class()
+    assert Rooms(db).versions([old.code, fresh.code]).keys() == {fresh.code}

@@ -472,3 +472,23 @@ def test_answer_values_come_back_as_sent(rooms: Rooms) -> None:
     got = rooms.answers(c.code, q.id)
     for s, v in zip(students, values, strict=True):
         assert json.dumps(got[s.student_id]) == json.dumps(v), "bit for bit, type for type"
+
+
+def test_each_new_question_starts_with_its_spread_hidden(rooms: Rooms) -> None:
+    """The room commits before it sees the others' answers: the spread shown for one question is not carried over."""
+    c = rooms.create()
+    rooms.ask(c.code, c.teacher_token, SPEC)
+    rooms.show_spread(c.code, c.teacher_token, True)
+    rooms.reveal(c.code, c.teacher_token)
+    assert rooms.state(c.code).show_spread is True  # the revealed question keeps its spread
+    rooms.ask(c.code, c.teacher_token, SPEC2)
+    assert rooms.state(c.code).show_spread is False
+
+
+def test_a_wrong_code_says_so_without_claiming_the_class_once_existed(rooms: Rooms) -> None:
+    with pytest.raises(RoomGone) as caught:
+        rooms.join("ZZZZZ2", "")
+    assert (
+        str(caught.value)
+        == "No class has the code ZZZZZ2: check it with your teacher (a class that has ended is gone)."
+    )

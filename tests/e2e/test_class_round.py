@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Dialog, Page, expect
 from scipy.special import softmax
 
+from harness.axe import serious
 from harness.class_shots import PHONE, PROJECTOR, ask, chart_drawn, start_class, take
 from harness.server import IDLE, serve
 from tests.numbers import read_number
@@ -40,7 +40,6 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 SVG = "<svg onload=alert(2)>"
 NICK_LIMIT = 24
 """A nickname has at most 24 characters (the issue: validated like class names); a longer one is refused, not cut."""
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 WAIT_MS = 20_000
 
 # Every element of the page, shadow roots included; what the phone checks measure.
@@ -190,15 +189,6 @@ def _projector(page: Page, label: str, seen: dict[str, Any]) -> None:
     page.set_viewport_size(PROJECTOR["viewport"])
 
 
-def _serious(page: Page) -> list[str]:
-    result = Axe().run(page, options=WCAG)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def _both_themes(page: Page, where: str, found: dict[str, list[str]]) -> None:
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
@@ -207,7 +197,7 @@ def _both_themes(page: Page, where: str, found: dict[str, list[str]]) -> None:
             ".backgroundColor.match(/\\d+/g).map(Number); return (bg[0] + bg[1] + bg[2] < 300) === dark; }",
             arg=scheme == "dark",
         )
-        found[f"{where} {scheme}"] = _serious(page)
+        found[f"{where} {scheme}"] = serious(page)
     page.emulate_media(color_scheme="light")
 
 

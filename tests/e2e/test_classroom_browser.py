@@ -9,31 +9,21 @@ import re
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 from scipy.special import softmax
 
 from core.quiz import question
+from harness.axe import serious
 from harness.server import IDLE
 from harness.shots import PATHS
 
 PAGES = PATHS
-WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def _open(page: Page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(IDLE)
     page.wait_for_selector('[data-testid="stMainBlockContainer"] h1')
-
-
-def _serious(page: Page) -> list[str]:
-    result = Axe().run(page, options=WCAG)
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -45,12 +35,12 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(browser: Browser
         _open(page, f"{app_url}/{path}")
         if path not in ("quiz", "class"):  # the Class page draws a chart once a class has answers
             page.locator(".js-plotly-plot").first.wait_for()
-        found[path or "/"] = _serious(page)
+        found[path or "/"] = serious(page)
     _open(page, f"{app_url}/learning")
     page.get_by_role("tab", name="A tiny classifier").click()
-    found["/learning (classifier)"] = _serious(page)
+    found["/learning (classifier)"] = serious(page)
     _open(page, f"{app_url}/?present=1")
-    found["/?present=1"] = _serious(page)
+    found["/?present=1"] = serious(page)
     context.close()
     assert found == {k: [] for k in found}
 

@@ -21,12 +21,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from core.quiz import ROUND
+from harness.axe import serious
 from harness.server import IDLE
 from harness.shots import CHARTS_DRAWN, PATHS, select_tab
 
@@ -292,7 +292,7 @@ def test_ten_classes_are_all_visible_in_the_true_class_picker(browser: Browser, 
 
 
 # ---- contrast -----------------------------------------------------------------------------------------------------
-WCAG_RULES = {"runOnly": {"type": "rule", "values": ["color-contrast", "scrollable-region-focusable"]}}
+AXE_RULES = ("color-contrast", "scrollable-region-focusable")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -307,12 +307,7 @@ def test_every_tab_fits_a_phone_and_keeps_aa_contrast_in_both_themes(
     _open(page, f"{app_url}/{path}?{QUERY}&sm_big=712")  # Softmax › Stability at its widest (NaN cells)
     found = {}
     for tab in _tabs(page):
-        result = Axe().run(page, options=WCAG_RULES)
-        found[tab] = _sideways(page) + [
-            f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
-            for v in result.response["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        found[tab] = _sideways(page) + serious(page, AXE_RULES)
     context.close()
     assert found == {tab: [] for tab in found}
 

@@ -1,10 +1,8 @@
-"""Class mode's socket (``/api/class``) against students, a teacher and hostile clients, in process.
+"""Class mode's socket (``/api/class``): rounds between a teacher and students, in a real server.
 
-httpx (Starlette's TestClient) is not installed, so the route runs in a real server: uvicorn in a thread of
-this process, serving :data:`routes.ROUTES` on a free loopback port, with a real SQLite file in ``tmp_path``
-behind :class:`classroom.rooms.Rooms`. Clients are ``websockets`` clients, as the benchmark's. Every
-refusal is checked twice: the message the client gets, and the database afterwards (nothing stored).
-Expected values are written here by hand (0.35 is shown "0.35"), never read from the code under test.
+The server is :func:`tests.routes.class_support.serve` (uvicorn in a thread, a real SQLite file); the doors
+and limits are tested in ``test_classroom_doors.py``. Expected values are written here by hand (0.35 is shown
+"0.35"), never read from the code under test.
 """
 
 from __future__ import annotations
@@ -12,300 +10,36 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
-import uvicorn
-import websockets
-from starlette.applications import Starlette
 from starlette.websockets import WebSocket
-from websockets.asyncio.client import ClientConnection
 
 import routes.class_hub as class_hub
 import routes.classroom as route
-from classroom.db import open_database
-from classroom.rooms import Rooms
 from core.classroom import spec_about, spec_quiz
-from core.scenario import Scenario
-from harness.server import free_port
-from routes import ROUTES
-
-WAIT = 15.0
-"""Seconds before a message that never comes fails the test (a hang guard, not a speed assertion)."""
-EXAMPLE = Scenario(classes=("cat", "dog", "rabbit"), logits=(2.0, 1.0, 0.1), target=1)
-HOSTILE = "<img src=x onerror=a()>&"
-"""24 characters, the longest nickname: markup that would run if it were ever put into a page as HTML."""
-
-
-@dataclass
-class Server:
-    url: str
-    rooms: Rooms
-
-    @property
-    def ws_url(self) -> str:
-        return self.url.replace("http://", "ws://") + route.PATH
+from tests.routes.class_support import (
+    EXAMPLE,
+    HOSTILE,
+    WAIT,
+    Server,
+    connect,
+    op,
+    run,
+    send,
+    serve,
+    student,
+    teacher,
+    until,
+)
 
 
 @pytest.fixture
-def server(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
-    rooms = Rooms(open_database(f"sqlite:///{tmp_path / 'class.sqlite3'}"))
-    monkeypatch.setattr(route, "rooms", lambda: rooms)
-    monkeypatch.setattr(class_hub, "rooms", lambda: rooms)
-    monkeypatch.setattr(route, "wrong_codes", route.WrongCodes())
-    monkeypatch.setattr(route, "hub", route.Hub())
-    port = free_port()
-    uv = uvicorn.Server(uvicorn.Config(Starlette(routes=ROUTES), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + WAIT
-    while not uv.started:  # uvicorn sets a flag; there is no event to await from this thread
-        assert thread.is_alive(), "uvicorn stopped"
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
-    try:
-        yield Server(f"http://127.0.0.1:{port}", rooms)
-    finally:
-        uv.should_exit = True
-        thread.join(WAIT)
-
-
-def run(coro: Any) -> Any:
-    return asyncio.run(coro)
-
-
-@asynccontextmanager
-async def connect(server: Server, ip: str = "", origin: str | None = None) -> AsyncIterator[ClientConnection]:
-    headers = {"X-Forwarded-For": f"10.9.8.7, {ip}"} if ip else {}
-    async with websockets.connect(
-        server.ws_url,
-        origin=origin or server.url,
-        additional_headers=headers,
-        max_size=2**20,  # type: ignore[arg-type]
-    ) as ws:
-        yield ws
-
-
-async def send(ws: ClientConnection, **msg: Any) -> None:
-    await ws.send(json.dumps(msg))
-
-
-async def until(ws: ClientConnection, want: Callable[[dict[str, Any]], bool], seen: list[Any] | None = None) -> Any:
-    """The first message ``want`` accepts (every message read is added to ``seen``)."""
-    async with asyncio.timeout(WAIT):
-        while True:
-            msg = json.loads(await ws.recv())
-            if seen is not None:
-                seen.append(msg)
-            if want(msg):
-                return msg
-
-
-def op(name: str, **fields: Any) -> Callable[[dict[str, Any]], bool]:
-    return lambda m: m.get("op") == name and all(m.get(k) == v for k, v in fields.items())
-
-
-async def student(server: Server, code: str, nick: str = "", ip: str = "") -> tuple[ClientConnection, dict[str, Any]]:
-    ws = await websockets.connect(
-        server.ws_url, origin=server.url, additional_headers={"X-Forwarded-For": ip} if ip else {}
-    )
-    await send(ws, op="join", code=code, nick=nick)
-    joined = await until(ws, op("joined"))
-    await until(ws, op("state"))
-    return ws, joined
-
-
-async def teacher(server: Server, code: str, token: str) -> ClientConnection:
-    ws = await websockets.connect(server.ws_url, origin=server.url)
-    await send(ws, op="teach", code=code, token=token)
-    await until(ws, op("teaching"))
-    await until(ws, op("room"))
-    return ws
-
-
-# ---- the door ----------------------------------------------------------------------------------------------------
-def test_hello_says_the_route_is_here(server: Server) -> None:
-    import urllib.request
-
-    with urllib.request.urlopen(server.url + route.HELLO_PATH, timeout=WAIT) as r:
-        assert json.loads(r.read()) == {"class": 1, "path": "/api/class", "max_message": 4096}
-
-
-@pytest.mark.parametrize("origin", ["http://evil.example", "http://127.0.0.1:1", "null"])
-def test_a_foreign_origin_is_refused_at_the_handshake(server: Server, origin: str) -> None:
-    async def go() -> None:
-        with pytest.raises(websockets.InvalidStatus) as caught:
-            async with connect(server, origin=origin):
-                pass
-        assert caught.value.response.status_code == 403
-
-    run(go())
-
-
-def test_a_frame_over_4096_characters_closes_the_socket(server: Server) -> None:
-    async def go() -> None:
-        async with connect(server) as ws:
-            await ws.send(json.dumps({"op": "join", "code": "ABCDEF", "nick": "x" * 4096}))
-            with pytest.raises(websockets.ConnectionClosed) as caught:
-                await until(ws, lambda m: False)
-            assert caught.value.rcvd is not None
-            assert caught.value.rcvd.code == 1009
-
-    run(go())
-
-
-def test_binary_and_non_json_frames_are_refused_and_the_socket_stays(server: Server) -> None:
-    async def go() -> None:
-        async with connect(server) as ws:
-            await ws.send(b'{"op": "join"}')
-            assert "binary" in (await until(ws, op("error")))["error"]
-            for bad in ("{", "[1, 2]", '{"op": "fly"}', '{"op": 3}', "[" * 3000):
-                await ws.send(bad)
-                assert (await until(ws, op("error")))["error"]
-            await send(ws, op="teach", code="ABCDEF", token="x")  # the socket still answers
-            assert (await until(ws, op("error")))["error"]
-
-    run(go())
-
-
-def test_a_flood_is_refused_then_closed(server: Server) -> None:
-    async def go() -> None:
-        async with connect(server) as ws:
-            for _ in range(40):  # far beyond 10 a second with a burst of 20
-                await ws.send("{}")
-            seen: list[Any] = []
-            await until(ws, lambda m: "Too many messages" in m.get("error", ""), seen)
-            for _ in range(200):
-                await ws.send("{}")
-            with pytest.raises(websockets.ConnectionClosed) as caught:
-                await until(ws, lambda m: False)
-            assert caught.value.rcvd is not None
-            assert caught.value.rcvd.code == 1008
-
-    run(go())
-
-
-def test_sockets_beyond_the_cap_are_closed_with_1013(server: Server, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(route, "MAX_SOCKETS", 2)
-
-    async def go() -> None:
-        async with connect(server) as a, connect(server) as b:
-            await send(a, op="teach", code="ABCDEF", token="x")
-            await send(b, op="teach", code="ABCDEF", token="x")
-            await until(a, op("error"))
-            await until(b, op("error"))
-            async with connect(server) as c:
-                with pytest.raises(websockets.ConnectionClosed) as caught:
-                    await c.recv()
-                assert caught.value.rcvd is not None
-                assert caught.value.rcvd.code == 1013
-        async with connect(server) as d:  # the two closed: room again
-            await send(d, op="teach", code="ABCDEF", token="x")
-            assert (await until(d, op("error")))["error"]
-
-    run(go())
-
-
-# ---- wrong codes -------------------------------------------------------------------------------------------------
-def test_ten_wrong_codes_a_minute_then_a_clear_message(server: Server) -> None:
-    room = server.rooms.create()
-    wrong = "ABCDEF" if room.code != "ABCDEF" else "ABCDEG"
-
-    async def go() -> None:
-        async with connect(server, ip="203.0.113.5") as ws:
-            for _ in range(10):
-                await send(ws, op="join", code=wrong, nick="")
-                assert "Too many" not in (await until(ws, op("error")))["error"]
-            await send(ws, op="join", code=room.code, nick="")  # even the right code waits now
-            text = (await until(ws, op("error")))["error"]
-            assert text.startswith("Too many wrong codes: try again in ")
-            assert text.endswith(" s.")
-            assert 1 <= int(text.split(" in ")[1].split()[0]) <= 60
-            for msg in ({"op": "resume", "code": room.code, "token": "x"}, {"op": "teach", "code": room.code}):
-                await ws.send(json.dumps(msg))
-                assert (await until(ws, op("error")))["error"].startswith("Too many wrong codes")
-        async with connect(server, ip="203.0.113.5") as again:  # a new socket is the same client
-            await send(again, op="join", code=room.code, nick="")
-            assert (await until(again, op("error")))["error"].startswith("Too many wrong codes")
-        async with connect(server, ip="198.51.100.7") as other:  # another client is not held up
-            await send(other, op="join", code=room.code, nick="")
-            assert (await until(other, op("joined")))["code"] == room.code
-
-    run(go())
-    assert server.rooms.state(room.code).joined == 1
-
-
-def test_one_browser_is_held_up_not_its_classmates_behind_the_same_address(server: Server) -> None:
-    room = server.rooms.create()
-    wrong = "ABCDEF" if room.code != "ABCDEF" else "ABCDEG"
-    typo, classmate = "a" * 32, "b" * 32
-
-    async def go() -> None:
-        async with connect(server, ip="203.0.113.20") as ws:
-            for _ in range(10):
-                await send(ws, op="join", code=wrong, nick="", client=typo)
-                assert "Too many" not in (await until(ws, op("error")))["error"]
-            await send(ws, op="join", code=room.code, nick="", client=typo)
-            assert (await until(ws, op("error")))["error"].startswith("Too many wrong codes")
-        async with connect(server, ip="203.0.113.20") as ws:  # same school address, another phone
-            await send(ws, op="join", code=room.code, nick="", client=classmate)
-            assert (await until(ws, op("joined")))["code"] == room.code
-
-    run(go())
-    assert server.rooms.state(room.code).joined == 1
-
-
-def test_an_address_gets_sixty_wrong_codes_a_minute_whatever_ids_it_makes_up() -> None:
-    now = [1000.0]
-    limit = route.WrongCodes(clock=lambda: now[0])
-    for i in range(60):
-        keys = route.client_keys("198.51.100.1", f"{i:032x}")  # a new made-up id each time
-        assert limit.wait(keys) == 0
-        limit.wrong(keys)
-    fresh = route.client_keys("198.51.100.1", "f" * 32)
-    assert limit.wait(fresh) == pytest.approx(60.0)  # the address's own limit
-    assert limit.wait(route.client_keys("198.51.100.2", "f" * 32)) == 0  # another address is free
-    now[0] += 60.0
-    assert limit.wait(fresh) == 0  # a minute later
-
-
-def test_an_id_that_is_not_short_text_counts_as_no_id() -> None:
-    assert route.client_keys("192.0.2.1", 5) == route.client_keys("192.0.2.1", None) == ("b:192.0.2.1|", "a:192.0.2.1")
-    assert route.client_keys("192.0.2.1", "x" * 65)[0] == "b:192.0.2.1|"
-
-
-def test_wrong_teacher_and_student_tokens_count_as_wrong_codes(server: Server) -> None:
-    room = server.rooms.create()
-
-    async def go() -> None:
-        async with connect(server, ip="203.0.113.9") as ws:
-            for i in range(10):
-                await ws.send(json.dumps({"op": ("teach", "resume")[i % 2], "code": room.code, "token": f"guess{i}"}))
-                assert "Too many" not in (await until(ws, op("error")))["error"]
-            await send(ws, op="teach", code=room.code, token=room.teacher_token)
-            assert (await until(ws, op("error")))["error"].startswith("Too many wrong codes")
-
-    run(go())
-
-
-def test_the_client_is_the_last_forwarded_address_only_behind_a_loopback_peer() -> None:
-    def ip(peer: str, forwarded: str) -> str:
-        scope = {
-            "type": "websocket",
-            "path": "/api/class",
-            "headers": [(b"x-forwarded-for", forwarded.encode())],
-            "client": (peer, 5000),
-        }
-        return route.client_ip(WebSocket(scope, receive=None, send=None))  # type: ignore[arg-type]
-
-    assert ip("127.0.0.1", "1.1.1.1, 2.2.2.2") == "2.2.2.2"  # nginx appends the real peer last
-    assert ip("::1", "2.2.2.2") == "2.2.2.2"
-    assert ip("192.0.2.1", "2.2.2.2") == "192.0.2.1"  # a client's own header is not believed
-    assert ip("127.0.0.1", "") == "127.0.0.1"
+def server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
+    with serve(tmp_path, monkeypatch) as running:
+        yield running
 
 
 # ---- a round -----------------------------------------------------------------------------------------------------
@@ -478,49 +212,6 @@ def test_an_answer_to_another_question_is_refused(server: Server) -> None:
     assert server.rooms.answers(room.code, first.id) == server.rooms.answers(room.code, second.id) == {}
 
 
-@pytest.mark.parametrize(
-    ("msg", "words"),
-    [
-        ({"op": "ask", "spec": {"source": "quiz", "seed": 1, "n": 0}}, "Only the teacher can ask"),
-        ({"op": "reveal"}, "Only the teacher can reveal"),
-        ({"op": "spread", "show": True}, "Only the teacher can show"),
-        ({"op": "end"}, "Only the teacher can end"),
-    ],
-)
-def test_a_student_cannot_act_as_the_teacher(server: Server, msg: dict[str, Any], words: str) -> None:
-    room = server.rooms.create()
-    asked = server.rooms.ask(room.code, room.teacher_token, spec_quiz(5, 0))
-
-    async def go() -> str:
-        a, joined = await student(server, room.code, "Hal")
-        await a.send(json.dumps({**msg, "code": room.code, "token": joined["token"]}))
-        return str((await until(a, op("error")))["error"])
-
-    assert run(go()).startswith(words)
-    state = server.rooms.state(room.code)
-    assert (state.phase, state.show_spread, state.question) == ("open", False, asked)
-
-
-def test_a_teacher_socket_needs_the_teacher_token_and_a_good_spec(server: Server) -> None:
-    room = server.rooms.create()
-
-    async def go() -> list[str]:
-        out = []
-        async with connect(server) as ws:
-            await send(ws, op="ask", spec=spec_quiz(1, 0))  # not yet a teacher
-            out.append((await until(ws, op("error")))["error"])
-            t = await teacher(server, room.code, room.teacher_token)
-            for spec in ({"source": "quiz", "seed": "1", "n": 0}, {"source": "nowhere"}, [1]):
-                await send(t, op="ask", spec=spec)
-                out.append((await until(t, op("error")))["error"])
-            await send(t, op="reveal")  # nothing is open
-            out.append((await until(t, op("error")))["error"])
-        return out
-
-    assert all(run(go()))
-    assert server.rooms.questions(room.code) == []
-
-
 def test_a_hostile_nickname_is_echoed_as_text_and_never_reaches_other_students(server: Server) -> None:
     room = server.rooms.create()
 
@@ -550,16 +241,89 @@ def test_a_hostile_nickname_is_echoed_as_text_and_never_reaches_other_students(s
     assert row.nickname == HOSTILE
 
 
-def test_a_nickname_that_breaks_the_rules_gets_a_message(server: Server) -> None:
+# ---- versions: a device never goes back to an older view ---------------------------------------------------------
+def test_every_view_carries_its_room_version_and_they_only_grow(server: Server) -> None:
     room = server.rooms.create()
 
-    async def go() -> list[str]:
-        out = []
-        async with connect(server) as ws:
-            for nick in ("x" * 25, "a\u0000b", "\u202etxt", 7):
-                await send(ws, op="join", code=room.code, nick=nick)
-                out.append((await until(ws, op("error")))["error"])
+    async def go() -> tuple[list[Any], list[Any], list[int]]:
+        seen_t: list[Any] = []
+        seen_a: list[Any] = []
+        t = await teacher(server, room.code, room.teacher_token)
+        a, _ = await student(server, room.code, "Ana")
+        await send(t, op="ask", spec=spec_about(EXAMPLE, "p_true"))
+        opened = await until(a, lambda m: m.get("op") == "state" and m["phase"] == "open", seen_a)
+        now = server.rooms.state(room.code)  # nothing changed since the ask
+        assert opened["version"] == [now.version, now.answers_version]
+        await send(a, op="answer", question=opened["question"]["id"], value=0.3)
+        await until(t, lambda m: m.get("op") == "room" and m["answered"] == 1, seen_t)
+        await send(t, op="reveal")
+        await until(a, lambda m: m.get("op") == "state" and m["phase"] == "revealed", seen_a)
+        await send(t, op="end")
+        await until(a, lambda m: m.get("op") == "state" and m["phase"] == "ended", seen_a)
+        await until(t, lambda m: m.get("op") == "room" and m["phase"] == "ended", seen_t)
+        return seen_t, seen_a, opened["version"]
+
+    seen_t, seen_a, opened = run(go())
+    for seen in (seen_t, seen_a):
+        versions = [m["version"] for m in seen if m["op"] in ("state", "room")]
+        assert all(len(v) == 2 and all(isinstance(n, int) for n in v) for v in versions)
+        assert versions == sorted(versions)  # never an older view after a newer one
+        assert versions[-1] == [9007199254740991, 0]  # 2**53 - 1: the ended room's, newer than any
+    revealed = next(m for m in seen_a if m.get("phase") == "revealed")
+    assert revealed["version"][0] == opened[0] + 1  # one reveal after the ask
+    assert revealed["version"][1] == opened[1] + 1  # one answer after the ask
+
+
+def test_a_join_view_loaded_before_a_newer_push_is_not_sent_after_it(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The join's own first view is held after its load until the hub has pushed a newer one (a question)."""
+    room = server.rooms.create()
+    loaded, release = threading.Event(), threading.Event()
+    load = class_hub.views
+
+    def held_view(code: str, who: Any) -> Any:
+        out = load(code, who)
+        loaded.set()
+        release.wait(3 * WAIT)
         return out
 
-    assert all(run(go()))
-    assert server.rooms.state(room.code).joined == 0
+    monkeypatch.setattr(route, "views", held_view)  # the join's load only; the hub loads with its own
+
+    async def go() -> tuple[list[Any], dict[str, Any]]:
+        seen: list[Any] = []
+        async with connect(server) as ws:
+            await send(ws, op="join", code=room.code, nick="Ana")
+            await until(ws, op("joined"), seen)
+            assert await asyncio.to_thread(loaded.wait, WAIT)  # the lobby view is loaded, not yet pushed
+            await asyncio.to_thread(server.rooms.ask, room.code, room.teacher_token, spec_quiz(4, 0))
+            opened = await until(ws, lambda m: m.get("op") == "state" and m["phase"] == "open", seen)
+            release.set()
+            await send(ws, op="fly")  # answered after whatever the join sends once released
+            await until(ws, op("error"), seen)
+        return seen, opened
+
+    try:
+        seen, opened = run(go())
+    finally:
+        release.set()
+    after = seen[seen.index(opened) + 1 :]
+    assert [m for m in after if m.get("op") == "state"] == []  # the stale lobby view was dropped
+
+
+def test_a_client_drops_views_older_than_the_last_or_of_another_room() -> None:
+    client = class_hub.Client(ws=cast(WebSocket, None), ip="192.0.2.1")
+    client.enter("student", "K7M2QX", "token", "s1")
+    assert client.push("K7M2QX", (3, 5), "three-five")
+    assert not client.push("K7M2QX", (3, 4), "an older count")
+    assert not client.push("K7M2QX", (2, 9), "an older question")
+    assert not client.push("ABCDEF", (9, 9), "another room")
+    assert client.state == "three-five"
+    assert client.push("K7M2QX", (3, 5), "the same moment")  # as new as the last: replaces it
+    assert client.push("K7M2QX", (4, 0), "a newer question")
+    assert client.queue.qsize() == 1  # one "send the latest" marker: the waiting view was replaced
+    assert client.state == "a newer question"
+    client.enter("student", "ABCDEF", "token2", "s2")  # another room: its versions start afresh
+    assert client.push("ABCDEF", (1, 0), "the new room")
+    assert not client.push("K7M2QX", (5, 0), "the old room")
+    assert client.state == "the new room"
