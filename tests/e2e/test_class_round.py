@@ -19,7 +19,6 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,8 @@ from scipy.special import softmax
 
 from harness.axe import serious
 from harness.class_shots import PHONE, PROJECTOR, ask, chart_drawn, start_class, take
-from harness.server import IDLE, serve
+from harness.server import IDLE
+from tests.e2e.conftest import CLASS_WAIT_MS
 from tests.numbers import read_number
 
 LAPTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
@@ -40,7 +40,8 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 SVG = "<svg onload=alert(2)>"
 NICK_LIMIT = 24
 """A nickname has at most 24 characters (the issue: validated like class names); a longer one is refused, not cut."""
-WAIT_MS = 20_000
+pytestmark = pytest.mark.usefixtures("patient_expect")
+WAIT_MS = CLASS_WAIT_MS
 
 # Every element of the page, shadow roots included; what the phone checks measure.
 PHONE_METRICS = r"""() => {
@@ -95,21 +96,6 @@ PROJECTOR_BOXES = r"""() => {
 
 SCROLLED = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
 TO_TOP = "() => { document.querySelector('[data-testid=\"stMain\"]').scrollTop = 0; }"
-
-
-@pytest.fixture(scope="module")
-def class_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("class-round")
-    with serve({"EXPLORER_DATABASE_URL": f"sqlite:///{tmp / 'class.sqlite3'}"}, log=tmp / "server.log") as (url, _):
-        yield url
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Iterator[None]:
-    """A loaded 2-core machine: expectations wait up to 20 s (a hang guard, not a speed check)."""
-    expect.set_options(timeout=WAIT_MS)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _context(browser: Browser, options: dict[str, Any], dialogs: list[str]) -> Page:

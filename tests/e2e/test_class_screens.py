@@ -9,7 +9,6 @@ Screenshots go to ``$CLASS_SHOTS`` when it is set (a folder), for a person to lo
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from harness.class_shots import PHONE, PROJECTOR, ask, start_class
-from harness.server import IDLE, serve
+from harness.server import IDLE
+from tests.e2e.conftest import CLASS_WAIT_MS
 
-WAIT_MS = 20_000
+pytestmark = pytest.mark.usefixtures("patient_expect")
+WAIT_MS = CLASS_WAIT_MS
 SHOTS = os.environ.get("CLASS_SHOTS", "")
 
 # Where the projector's parts are, and how far the page is scrolled.
@@ -30,20 +31,6 @@ BOXES = r"""() => {
   return {scrollTop: main.scrollTop + document.scrollingElement.scrollTop, height: innerHeight,
     label: box('.cl-card .cl-label'), code: box('.cl-code'), count: box('.cp-answered'), prompt: box('.cp-prompt')};
 }"""
-
-
-@pytest.fixture(scope="module")
-def class_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("class-screens")
-    with serve({"EXPLORER_DATABASE_URL": f"sqlite:///{tmp / 'class.sqlite3'}"}, log=tmp / "server.log") as (url, _):
-        yield url
-
-
-@pytest.fixture(autouse=True)
-def _patient_expect() -> Iterator[None]:
-    expect.set_options(timeout=WAIT_MS)
-    yield
-    expect.set_options(timeout=5_000)
 
 
 def _shot(page: Page, name: str) -> None:
