@@ -28,7 +28,7 @@ import routes.classroom as route
 from classroom.db import open_database
 from classroom.rooms import Rooms
 from core.scenario import Scenario
-from harness.server import free_port
+from harness.server import free_port, run_async
 from routes import ROUTES
 
 WAIT = 15.0
@@ -73,7 +73,9 @@ def serve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
 
 
 def run(coro: Any) -> Any:
-    return asyncio.run(coro)
+    """Run a test's client coroutine to its end, in a thread of its own: after a browser test in the same session,
+    Playwright's sync API keeps an event loop running in this thread, where ``asyncio.run`` is refused."""
+    return run_async(coro)
 
 
 @asynccontextmanager
