@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8501
 
-.PHONY: run dev test test-fast lint browser bench screenshot screenshots clean
+.PHONY: run dev test test-fast lint browser bench model screenshot screenshots clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev browser  ## print the benchmark tables (about 17 minutes)
 	$(PY) -m bench
+
+model: $(VENV)/.runtime  ## regenerate the next-token model (assets/lm/next_token.npz) from its seed (about 30 s)
+	$(PY) scripts/train_lm.py
 
 screenshot: $(VENV)/.dev browser  ## re-render docs/playground.png (starts its own server)
 	$(PY) docs/screenshot.py "" docs/playground.png
