@@ -176,7 +176,8 @@ def test_streamlits_controls_are_big_enough_to_tap_on_a_phone(browser: Browser, 
     _shot(phone, "h08-phone-sidebar")
     targets = closed["targets"] + opened["targets"]
     assert len(targets) >= 3
-    assert [t for t in targets if min(t["w"], t["h"]) < 44] == []
+    # 44 CSS px, less a layout rounding (a box of 44 px has been measured as 43.99998 once the sidebar slid in)
+    assert [t for t in targets if min(t["w"], t["h"]) < 44 - 0.01] == []
     assert opened["texts"]
     assert min(opened["texts"]) >= 16
     phone.context.close()
