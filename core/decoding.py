@@ -52,11 +52,10 @@ import numpy as np
 import numpy.typing as npt
 from numpy.typing import NDArray
 
-from core.softmax import FloatArray, check_logits, check_temperature, softmax
+from core.softmax import FloatArray, IntArray, check_logits, check_temperature, softmax
 
 BoolArray = NDArray[np.bool_]
 _A = TypeVar("_A", bound=np.ndarray[Any, Any])
-IntArray = NDArray[np.int64]
 
 __all__ = [
     "STAGES",

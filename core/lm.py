@@ -35,6 +35,7 @@ import numpy.typing as npt
 from core.corpus import BOS, EOS, encode, tokenize
 from core.losses import cross_entropy, cross_entropy_grad
 from core.next_token import perplexity, sequence_cross_entropy
+from core.softmax import FloatArray, IntArray
 
 __all__ = [
     "PARAM_NAMES",
@@ -50,8 +51,6 @@ __all__ = [
     "train",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 Params = dict[str, FloatArray]
 PARAM_NAMES = ("E", "W1", "b1", "W2", "b2")
 

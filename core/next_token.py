@@ -16,12 +16,9 @@ import math
 
 import numpy as np
 import numpy.typing as npt
-from numpy.typing import NDArray
 
 from core.losses import check_distribution, cross_entropy, entropy
-from core.softmax import FloatArray, check_logits
-
-IntArray = NDArray[np.int64]
+from core.softmax import FloatArray, IntArray, check_logits
 
 __all__ = ["effective_choices", "greedy", "perplexity", "sample", "sequence_cross_entropy"]
 

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from numpy.typing import NDArray
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
 
 __all__ = [
     "FloatArray",
