@@ -22,12 +22,13 @@ page = st.navigation(
         st.Page("app_pages/playground.py", title="Playground", icon=":material/tune:", default=True),
         st.Page("app_pages/softmax.py", title="Softmax", icon=":material/functions:", url_path="softmax"),
         st.Page(
-            "app_pages/cross_entropy.py", title="Cross-entropy", icon=":material/target:", url_path="cross-entropy"
+            "app_pages/cross-entropy.py", title="Cross-entropy", icon=":material/target:", url_path="cross-entropy"
         ),
         st.Page("app_pages/learning.py", title="Learning", icon=":material/school:", url_path="learning"),
         st.Page("app_pages/simplex.py", title="Simplex", icon=":material/change_history:", url_path="simplex"),
+        st.Page("app_pages/next-token.py", title="Next token", icon=":material/text_fields:", url_path="next-token"),
         st.Page("app_pages/quiz.py", title="Quiz", icon=":material/quiz:", url_path="quiz"),
-        st.Page("app_pages/classroom.py", title="Class", icon=":material/groups:", url_path="class"),
+        st.Page("app_pages/class.py", title="Class", icon=":material/groups:", url_path="class"),
     ],
     position="top",  # always visible: a class must find the pages without opening a sidebar
 )

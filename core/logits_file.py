@@ -31,13 +31,15 @@ import io
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from numpy.typing import NDArray
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "MAX_TOKEN_CHARS", "TokenLogits", "example_snippet", "read_logits"]
+__all__ = ["MAX_BYTES", "MAX_ROWS", "MAX_TOKEN_CHARS", "TokenLogits", "example_snippet", "read_logits", "to_json"]
 
 MAX_ROWS = 100_000
 """Most tokens read (GPT-2's vocabulary is 50,257; Llama 3's is 128,256 and needs trimming)."""
@@ -341,6 +343,20 @@ tokens = tokenizer.convert_ids_to_tokens(list(range(n)))
 with open("next_token_logits.json", "w", encoding="utf-8") as f:
     json.dump(dict(zip(tokens, logits[:n].tolist())), f, ensure_ascii=False)
 """
+
+
+def to_json(tokens: Sequence[str], logits: npt.ArrayLike) -> str:
+    """``{"token": logit, ...}`` as :func:`read_logits` reads it back exactly (``-inf`` as ``-Infinity``).
+
+    >>> to_json(["cat", "dog"], [2.0, float("-inf")])
+    '{"cat": 2.0, "dog": -Infinity}'
+    """
+    values = np.asarray(logits, dtype=np.float64)
+    if values.ndim != 1 or values.size != len(tokens):
+        raise ValueError(f"one logit per token: {values.shape} logits for {len(tokens)} tokens")
+    if len(set(tokens)) != len(tokens):
+        raise ValueError("each token once: the tokens have duplicates")
+    return json.dumps(dict(zip(tokens, values.tolist(), strict=True)), ensure_ascii=False)
 
 
 def example_snippet() -> str:

@@ -39,6 +39,8 @@ __all__ = [
     "WordScore",
     "class_name",
     "generate",
+    "logits_view",
+    "next_logits",
     "playground_query",
     "playground_scenario",
     "read_prompt",
@@ -140,13 +142,21 @@ def _context(model: NeuralLM, ids: Sequence[int]) -> np.ndarray:
     return np.asarray(padded[-model.context :], dtype=np.int64)
 
 
-def step_view(
-    model: NeuralLM, context_ids: Sequence[int], *, temperature: float, top_k: int, top_p: float, min_p: float
+def logits_view(
+    logits: FloatArray,
+    words: Sequence[str],
+    *,
+    context: tuple[str, ...] = (),
+    temperature: float,
+    top_k: int,
+    top_p: float,
+    min_p: float,
 ) -> StepView:
-    """Run temperature → top-k → top-p → min-p on the model's logits for the word after ``context_ids``."""
+    """Run temperature → top-k → top-p → min-p on one vector of ``logits`` (one per word of ``words``)."""
     t, k, p, mp = _check_settings(temperature, top_k, top_p, min_p)
-    ctx = _context(model, context_ids)
-    z = model.logits_batch(ctx[None, :])[0]
+    z = np.asarray(logits, dtype=np.float64)
+    if z.ndim != 1 or z.size != len(words):
+        raise ValueError(f"logits must be one per word: {z.shape} logits for {len(words)} words")
     run = pipeline(z, temperature=t, top_k=k, top_p=p, min_p=mp)
     raw = softmax(z)
     scaled = run.scaled_probs
@@ -158,7 +168,7 @@ def step_view(
         rows.append(
             TokenRow(
                 index=int(i),
-                word=model.vocabulary[i],
+                word=words[i],
                 logit=float(z[i]),
                 raw_prob=float(raw[i]),
                 scaled_prob=float(scaled[i]),
@@ -173,7 +183,7 @@ def step_view(
         StageMass("min_p", int(np.count_nonzero(run.kept_min_p)), float(run.mass_min_p)),
     )
     return StepView(
-        context=tuple(model.vocabulary[i] for i in ctx),
+        context=context,
         temperature=t,
         top_k=k,
         top_p=p,
@@ -184,6 +194,29 @@ def step_view(
         effective_choices=float(run.effective_choices),
         vocab_size=int(z.size),
         probs=run.probs,
+    )
+
+
+def next_logits(model: NeuralLM, context_ids: Sequence[int]) -> FloatArray:
+    """The model's logits (one per vocabulary word) for the word after ``context_ids`` (``<s>`` before them)."""
+    return np.asarray(model.logits_batch(_context(model, context_ids)[None, :])[0], dtype=np.float64)
+
+
+def step_view(
+    model: NeuralLM, context_ids: Sequence[int], *, temperature: float, top_k: int, top_p: float, min_p: float
+) -> StepView:
+    """:func:`logits_view` of the model's logits for the word after ``context_ids``."""
+    _check_settings(temperature, top_k, top_p, min_p)
+    ctx = _context(model, context_ids)
+    z = next_logits(model, context_ids)
+    return logits_view(
+        z,
+        model.vocabulary,
+        context=tuple(model.vocabulary[i] for i in ctx),
+        temperature=temperature,
+        top_k=top_k,
+        top_p=top_p,
+        min_p=min_p,
     )
 
 

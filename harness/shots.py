@@ -33,6 +33,7 @@ PAGES = {
     "cross-entropy": "cross-entropy",
     "learning": "learning",
     "simplex": "simplex",
+    "next-token": "next-token",
     "quiz": "quiz",
     "class": "class",
 }

@@ -34,16 +34,22 @@ def _removed(by: str | None) -> str:
     return "kept" if by is None else f"removed by {STAGE_LABELS[by]}"
 
 
-def pipeline_chart(view: StepView, style: FigureStyle) -> Chart:
+def pipeline_chart(view: StepView, style: FigureStyle, chosen: int | None = None) -> Chart:
     """The top tokens, one row each: the raw probability (pale bar, patterned by the stage that removed the
-    token) and the final renormalised probability (solid bar, 0 when removed), each row labelled in words."""
+    token) and the final renormalised probability (solid bar, 0 when removed), each row labelled in words.
+
+    ``chosen`` (a vocabulary index) is the word drawn at this step: its label is bold and its row says "chosen".
+    """
     rows = view.rows
     words = [r.word for r in rows]
-    ticks = [plotly_text(s) for s in short_names(words)]
+    ticks = [
+        f"<b>{plotly_text(s)}</b>" if r.index == chosen else plotly_text(s)
+        for s, r in zip(short_names(words), rows, strict=True)
+    ]
     y = list(range(len(rows)))
     raw = [r.raw_prob for r in rows]
     final = [r.final_prob for r in rows]
-    state = [_removed(r.removed_by) for r in rows]
+    state = [_removed(r.removed_by) + (" · chosen" if r.index == chosen else "") for r in rows]
     raw_trace: Spec = {
         "type": "bar",
         "orientation": "h",
@@ -95,7 +101,8 @@ def pipeline_chart(view: StepView, style: FigureStyle) -> Chart:
     alt = (
         f"Bar chart of the {len(rows)} most probable next words ({settings}). "
         + "; ".join(
-            f"{r.word}: raw {fmt(r.raw_prob)}, {_removed(r.removed_by)}, final {fmt(r.final_prob)}" for r in rows
+            f"{r.word}: raw {fmt(r.raw_prob)}, {st}, final {fmt(r.final_prob)}"
+            for r, st in zip(rows, state, strict=True)
         )
         + f". Kept per stage: {masses}. Entropy {fmt(view.entropy)} nats, "
         f"effective choices e^H = {fmt(view.effective_choices)}."
@@ -104,8 +111,8 @@ def pipeline_chart(view: StepView, style: FigureStyle) -> Chart:
         PIPELINE_TITLE,
         ("word", "logit", "raw p", "p after ÷ T", "stage", "final p"),
         tuple(
-            (r.word, fmt(r.logit), fmt(r.raw_prob), fmt(r.scaled_prob), _removed(r.removed_by), fmt(r.final_prob))
-            for r in rows
+            (r.word, fmt(r.logit), fmt(r.raw_prob), fmt(r.scaled_prob), st, fmt(r.final_prob))
+            for r, st in zip(rows, state, strict=True)
         ),
     )
     stages = Table(

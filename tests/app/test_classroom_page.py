@@ -21,7 +21,7 @@ from classroom.db import open_database
 from classroom.rooms import Rooms
 from tests.app.support import APP, plain, url
 
-PAGE = "app_pages/classroom.py"
+PAGE = "app_pages/class.py"
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ def open_ce(query: dict[str, str] | None = None) -> AppTest:
     next run reads the deep link's URL, as a new browser session would.
     """
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.switch_page("app_pages/cross_entropy.py")
+    at.switch_page("app_pages/cross-entropy.py")
     for k, v in (query or {}).items():
         at.query_params[k] = v
     del at.session_state["scenario"]

@@ -23,7 +23,7 @@ CASES = [
     ("app_pages/simplex.py", {}),
     ("app_pages/simplex.py", {"classes": "cat,dog,rabbit,fox,owl", "logits": "2,1,0.1,0.5,-1", "sx_lr": "0.1"}),
     ("app_pages/softmax.py", {"temperature": "0.5"}),
-    ("app_pages/cross_entropy.py", {"target": "rabbit"}),
+    ("app_pages/cross-entropy.py", {"target": "rabbit"}),
     ("app_pages/learning.py", {}),
 ]
 

@@ -37,7 +37,7 @@ def everything_written(at: AppTest) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("page", ["app_pages/playground.py", "app_pages/softmax.py", "app_pages/cross_entropy.py"])
+@pytest.mark.parametrize("page", ["app_pages/playground.py", "app_pages/softmax.py", "app_pages/cross-entropy.py"])
 def test_p_true_at_t2_is_the_same_on_every_tab(page: str) -> None:
     at = open_page(page, QUERY)
     text = everything_written(at)
@@ -48,7 +48,7 @@ def test_p_true_at_t2_is_the_same_on_every_tab(page: str) -> None:
 
 @pytest.mark.parametrize(
     "page",
-    ["app_pages/softmax.py", "app_pages/cross_entropy.py", "app_pages/learning.py", "app_pages/simplex.py"],
+    ["app_pages/softmax.py", "app_pages/cross-entropy.py", "app_pages/learning.py", "app_pages/simplex.py"],
 )
 def test_every_page_with_the_example_states_its_temperature(page: str) -> None:
     at = open_page(page, QUERY)

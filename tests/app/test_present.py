@@ -14,11 +14,12 @@ from ui.present import PRESENT_STYLE
 PAGES = [
     "app_pages/playground.py",
     "app_pages/softmax.py",
-    "app_pages/cross_entropy.py",
+    "app_pages/cross-entropy.py",
     "app_pages/learning.py",
     "app_pages/simplex.py",
+    "app_pages/next-token.py",
     "app_pages/quiz.py",
-    "app_pages/classroom.py",
+    "app_pages/class.py",
 ]
 CAPTIONS_HIDDEN = re.compile(r'\[data-testid="stCaptionContainer"\]\s*\{\s*display:\s*none')
 

@@ -23,7 +23,7 @@ from ui import softmax_tabs as softmax_views
 PAGES = {
     "app_pages/playground.py": frozenset(),
     "app_pages/softmax.py": softmax_views.PARAMS.names,
-    "app_pages/cross_entropy.py": ce_views.PARAMS.names,
+    "app_pages/cross-entropy.py": ce_views.PARAMS.names,
     "app_pages/learning.py": learning.PARAMS.names,
     "app_pages/simplex.py": simplex.PARAMS.names,
     "app_pages/quiz.py": frozenset({"qz_seed", "qz_n"}),
@@ -76,7 +76,7 @@ def _norm(text: str) -> list[str]:
 @example(page="app_pages/learning.py", query={"lg_epoch": "300", "lg_epochs": "15"})
 @example(page="app_pages/simplex.py", query={"sx_b": "1", "sx_c": "9"})
 @example(page="app_pages/quiz.py", query={"qz_seed": "42.5", "qz_n": "3"})
-@example(page="app_pages/cross_entropy.py", query={"ce_batch": "1,2,3,DOG", "ce_fw_smooth": "0"})
+@example(page="app_pages/cross-entropy.py", query={"ce_batch": "1,2,3,DOG", "ce_fw_smooth": "0"})
 @example(page="app_pages/playground.py", query={"present": "true", "target": "DOG", "logits": "1e0,2,3"})
 @example(page="app_pages/softmax.py", query={"sm_t": "0.3", "<script>": "x"})
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
