@@ -71,13 +71,24 @@ def pipeline_chart(view: StepView, style: FigureStyle, chosen: int | None = None
         "x": final,
         "y": y,
         "marker": {"color": style.other},
-        "text": [f"{fmt(p)} · {s}" for p, s in zip(final, state, strict=True)],
-        "textposition": "outside",
-        "cliponaxis": False,
         "customdata": [plotly_text(w) for w in words],
         "hovertemplate": "final p(%{customdata}) = %{x:.6f}<extra></extra>",
     }
     top = max([*raw, *final, 1e-9])
+    # each row's words as an annotation beside its longer bar, at the chart's text size (a bar's own outside text
+    # is shrunk to fit half a row)
+    labels: list[Spec] = [
+        {
+            "x": max(r, f),
+            "y": i,
+            "xanchor": "left",
+            "xshift": 4,
+            "showarrow": False,
+            "text": f"{fmt(f)} · {s}",
+            "font": {"color": INK, "size": style.font_size - 4},
+        }
+        for i, (r, f, s) in enumerate(zip(raw, final, state, strict=True))
+    ]
     masses = "; ".join(
         f"{STAGE_LABELS[s.name]}: {s.kept} of {view.vocab_size} tokens, mass {fmt(s.mass)}" for s in view.stages
     )
@@ -89,6 +100,7 @@ def pipeline_chart(view: StepView, style: FigureStyle, chosen: int | None = None
         barmode="group",
         showlegend=True,
         legend=legend(style),
+        annotations=labels,
         xaxis=axis(style, range=[0, 1.6 * top], title={"text": "probability"}),
         yaxis=axis(
             style, tickmode="array", tickvals=y, ticktext=ticks, autorange="reversed", automargin=True, showgrid=False

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.logits_file import MAX_BYTES, MAX_ROWS, TokenLogits, example_snippet, read_logits
+from core.logits_file import MAX_BYTES, MAX_ROWS, TokenLogits, example_snippet, read_logits, to_json
 
 
 def write_json_object(pairs: list[tuple[str, float]]) -> str:
@@ -377,3 +377,15 @@ def test_the_snippet_is_python_that_writes_the_object_format() -> None:
     # what its last line writes, for a tiny fake vocabulary, is read back
     tokens_, values = ["Ġthe", "Ġcat", "\n"], [1.5, -0.25, -math.inf]
     assert read_logits(json.dumps(dict(zip(tokens_, values, strict=True)), ensure_ascii=False)).tokens == tuple(tokens_)
+
+
+def test_to_json_reads_back_exactly() -> None:
+    tokens = ["Ġcat", '"quoted"', "back\\slash", "tab\there", "naïve", "-inf one"]
+    logits = [2.5, -1e-300, 1.7976931348623157e308, 0.1 + 0.2, -7.0, float("-inf")]
+    back = read_logits(to_json(tokens, logits))
+    assert back.tokens == tuple(tokens)
+    assert back.logits.tolist() == logits
+    with pytest.raises(ValueError, match="one logit per token"):
+        to_json(["a", "b"], [1.0])
+    with pytest.raises(ValueError, match="each token once"):
+        to_json(["a", "a"], [1.0, 2.0])

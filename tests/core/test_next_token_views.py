@@ -17,6 +17,8 @@ from core.next_token_views import (
     EVERYTHING_ELSE,
     class_name,
     generate,
+    logits_view,
+    next_logits,
     playground_query,
     playground_scenario,
     read_prompt,
@@ -182,3 +184,49 @@ def test_sentence_chart_carries_every_number(model: NeuralLM) -> None:
         assert fmt(x) in cells
         assert fmt(x) in chart.alt
     assert chart.spec["layout"]["shapes"][0]["y0"] == score.mean
+
+
+def test_logits_view_matches_scipy_on_any_vocabulary() -> None:
+    from scipy.special import softmax as sp_softmax
+
+    words = [f"w{i}" for i in range(30)]
+    z = np.random.default_rng(4).normal(size=30) * 3
+    z[7] = -np.inf  # a token that can never be chosen
+    v = logits_view(z, words, temperature=0.5, top_k=0, top_p=1.0, min_p=0.0)
+    want = sp_softmax(np.where(np.isinf(z), -np.inf, z / 0.5))
+    np.testing.assert_allclose(v.probs, want, rtol=1e-12, atol=0)
+    assert v.probs[7] == 0.0
+    assert v.vocab_size == 30
+    assert [r.word for r in v.rows] == [words[i] for i in np.argsort(-z, kind="stable")[:20]]
+    assert v.context == ()
+    k3 = logits_view(z, words, temperature=1.0, top_k=3, top_p=1.0, min_p=0.0)
+    assert k3.kept_count == 3
+    assert {r.word for r in k3.rows if r.removed_by is None} == {words[i] for i in np.argsort(-z)[:3]}
+    with pytest.raises(ValueError, match="one per word"):
+        logits_view(z, words[:-1], **OPEN)  # type: ignore[arg-type]
+
+
+def test_next_logits_are_the_steps_and_the_scores_logits(model: NeuralLM) -> None:
+    ids = read_prompt("the old dog", model.vocabulary).ids
+    z = next_logits(model, ids)
+    assert z.shape == (len(model.vocabulary),)
+    np.testing.assert_allclose(step_view(model, ids, **OPEN).probs, np.exp(z - np.logaddexp.reduce(z)), rtol=1e-12)  # type: ignore[arg-type]
+    score = score_sentence(model, "the old dog gobbles")
+    np.testing.assert_allclose(
+        score.logits[3], z, rtol=0, atol=1e-12
+    )  # a batch of 4 vs 1: BLAS order  # "gobbles" is predicted from "the old dog"
+
+
+def test_pipeline_chart_marks_the_chosen_word(model: NeuralLM) -> None:
+    ids = read_prompt("the cat", model.vocabulary).ids
+    v = step_view(model, ids, **OPEN)  # type: ignore[arg-type]
+    second = v.rows[1]
+    chart = pipeline_chart(v, STYLE, chosen=second.index)
+    ticks = chart.spec["layout"]["yaxis"]["ticktext"]
+    assert ticks[1].startswith("<b>")
+    assert not ticks[0].startswith("<b>")
+    labels = [a["text"] for a in chart.spec["layout"]["annotations"]]
+    assert labels[1] == f"{fmt(second.final_prob)} · kept · chosen"
+    assert "chosen" not in labels[0]
+    assert f"{second.word}: raw {fmt(second.raw_prob)}, kept · chosen" in chart.alt
+    assert "chosen" not in pipeline_chart(v, STYLE).alt
