@@ -270,16 +270,6 @@ def generate_tab() -> None:
     _chart_with_metrics(shown.view, "nt_pipeline_chart", shown.index)
 
 
-_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-
-
-def _tex(x: float) -> str:
-    """:func:`core.text.fmt`'s text as TeX: the same digits (``1.20 × 10⁻⁷`` → ``1.20 \\times 10^{-7}``)."""
-    text = fmt(x).replace("−", "-").replace("∞", r"\infty")
-    mantissa, times, power = text.partition(" × 10")
-    return rf"{mantissa} \times 10^{{{power.translate(_SUPERSCRIPT)}}}" if times else mantissa
-
-
 # ---- score a sentence -------------------------------------------------------------------------------------------
 def _word_links(score: SentenceScore) -> str:
     links = []
@@ -311,11 +301,12 @@ def score_tab() -> None:
     mean.metric("Mean per word", f"{fmt(score.mean)} nats")
     ppl.metric("Perplexity e^mean", fmt(score.perplexity), help="As unsure as a fair choice between this many words.")
     chart(sentence_chart(score, style()), "nt_sentence_chart")
-    st.latex(
-        r"\begin{aligned} \mathrm{CE}_t &= -\ln p(w_t \mid w_{<t}) \\"
-        rf" \text{{total}} &= \textstyle\sum_{{t=1}}^{{{n}}} \mathrm{{CE}}_t = {_tex(score.total)} \\"
-        rf" \text{{mean}} &= {_tex(score.total)} / {n} = {_tex(score.mean)} \\"
-        rf" \text{{perplexity}} &= e^{{{_tex(score.mean)}}} = {_tex(score.perplexity)} \end{{aligned}}"
+    st.html(
+        '<p class="nt-formulas" aria-label="The formulas with this sentence\'s numbers">'
+        "CE<sub>t</sub> = −ln p(w<sub>t</sub> | w<sub>&lt;t</sub>)<br>"
+        f"total = Σ<sub>t=1…{n}</sub> CE<sub>t</sub> = {fmt(score.total)} nats<br>"
+        f"mean = {fmt(score.total)} / {n} = {fmt(score.mean)} nats<br>"
+        f"perplexity = e<sup>mean</sup> = e<sup>{fmt(score.mean)}</sup> = {fmt(score.perplexity)}</p>"
     )
     st.markdown("**Open a word in the Playground**: the same step as a classifier you can drag.")
     st.html(_word_links(score))
@@ -417,6 +408,7 @@ CSS = """<style>
     flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; }
   .st-key-nt_facts [data-testid="stMetricValue"] { font-size: 1.6rem; }
 }
+.nt-formulas { font-size: 1.1rem; line-height: 1.8; margin: 0.4rem 0 0.8rem; font-variant-numeric: tabular-nums; }
 .nt-links { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.2rem 0 0.6rem; }
 .nt-link { min-height: 44px; min-width: 44px; justify-content: center; text-decoration: none; font-size: 1.1rem; }
 .nt-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }

@@ -148,6 +148,7 @@ def sentence_chart(score: SentenceScore, style: FigureStyle) -> Chart:
     ticks = [plotly_text(s) for s in short_names(words)]
     trace: Spec = {
         "type": "bar",
+        "name": "−ln p(word)",
         "x": x,
         "y": ce,
         "marker": {"color": style.other},
@@ -157,24 +158,14 @@ def sentence_chart(score: SentenceScore, style: FigureStyle) -> Chart:
         "customdata": [[plotly_text(w.word), fmt(w.prob)] for w in score.words],
         "hovertemplate": "%{customdata[0]}: p = %{customdata[1]}, CE = %{y:.4f} nats<extra></extra>",
     }
-    mean_line: Spec = {
-        "type": "line",
-        "xref": "paper",
-        "x0": 0,
-        "x1": 1,
-        "y0": score.mean,
-        "y1": score.mean,
+    mean_line: Spec = {  # a trace, so that its label sits in the legend and never on a bar's number
+        "type": "scatter",
+        "mode": "lines",
+        "name": f"mean {fmt(score.mean)} nats",
+        "x": [-0.5, len(words) - 0.5],
+        "y": [score.mean, score.mean],
         "line": {"color": style.curve, "width": 2, "dash": "dash"},
-    }
-    label: Spec = {
-        "xref": "paper",
-        "x": 1,
-        "y": score.mean,
-        "xanchor": "right",
-        "yanchor": "bottom",
-        "showarrow": False,
-        "text": f"mean {fmt(score.mean)} nats",
-        "font": {"color": INK, "size": style.font_size - 2},
+        "hoverinfo": "skip",
     }
     top = max([*ce, score.mean, 1e-9])
     layout = base_layout(
@@ -183,8 +174,8 @@ def sentence_chart(score: SentenceScore, style: FigureStyle) -> Chart:
         SENTENCE_TITLE,
         xaxis=axis(style, tickmode="array", tickvals=x, ticktext=ticks, showgrid=False),
         yaxis=axis(style, range=[0, 1.2 * top], title={"text": "nats"}),
-        shapes=[mean_line],
-        annotations=[label],
+        showlegend=True,
+        legend=legend(style),
     )
     alt = (
         f"Bar chart of the cross-entropy of each of {len(words)} words. "
@@ -202,4 +193,4 @@ def sentence_chart(score: SentenceScore, style: FigureStyle) -> Chart:
         ("total CE (nats)", "mean CE (nats)", "perplexity e^mean"),
         ((fmt(score.total), fmt(score.mean), fmt(score.perplexity)),),
     )
-    return Chart({"data": [trace], "layout": layout}, alt, (per_word, totals))
+    return Chart({"data": [trace, mean_line], "layout": layout}, alt, (per_word, totals))

@@ -183,7 +183,9 @@ def test_sentence_chart_carries_every_number(model: NeuralLM) -> None:
     for x in (score.total, score.mean, score.perplexity):
         assert fmt(x) in cells
         assert fmt(x) in chart.alt
-    assert chart.spec["layout"]["shapes"][0]["y0"] == score.mean
+    mean = chart.spec["data"][1]
+    assert mean["y"] == [score.mean, score.mean]
+    assert mean["name"] == f"mean {fmt(score.mean)} nats"
 
 
 def test_logits_view_matches_scipy_on_any_vocabulary() -> None:

@@ -35,7 +35,7 @@ SIX = "classes=cat,dog,rabbit,fox,owl,bee&logits=2,1,0.1,-1,0.5,1.5&target=dog&t
 """Six classes: six logit rows between the first logit and what they move."""
 TEN = ",".join(f"class{i}" for i in range(10))
 PAGES = PATHS
-LOGIT_PAGES = [p for p in PAGES if p not in ("quiz", "class")]
+LOGIT_PAGES = [p for p in PAGES if p not in ("quiz", "class", "next-token")]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 PROJECTOR = {"viewport": {"width": 1440, "height": 900}}
 FOLD = 900
