@@ -43,6 +43,7 @@ from core.next_token_views import (
 )
 from core.query import snap_to_step
 from core.text import fmt
+from ui import present
 from ui.chart import chart
 from ui.escape import html_escape, md_escape
 from ui.frame import PageParams
@@ -274,7 +275,7 @@ def generate_tab() -> None:
 def _word_links(score: SentenceScore) -> str:
     links = []
     for i, w in enumerate(score.words):
-        href = html_escape("./?" + urlencode(playground_query(score, i)))
+        href = html_escape("./?" + urlencode({**playground_query(score, i), **present.url_value()}))
         links.append(
             f'<a class="nt-link" href="{href}" target="_self" title="Open this step in the Playground">'
             f"{html_escape(w.word)}<small>CE {html_escape(fmt(w.ce, 3))}</small></a>"
