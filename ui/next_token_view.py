@@ -91,7 +91,10 @@ def _read_texts(query: dict[str, list[str]]) -> list[str]:
         if len(text) > MAX_TEXT:
             problems.append(f"'{key.name}' is longer than {MAX_TEXT} characters: cut to the first {MAX_TEXT}.")
             text = text[:MAX_TEXT]
-        key.set("".join(ch if ch.isprintable() else " " for ch in text))
+        clean = "".join(ch if ch.isprintable() else " " for ch in text)
+        if clean != text:
+            problems.append(f"'{key.name}': control or invisible characters replaced by spaces.")
+        key.set(clean)
     modes = query.get(MODE.name)
     if modes:
         chosen = next((label for label, v in MODES.items() if v == modes[-1].strip().lower()), None)
@@ -191,8 +194,8 @@ def controls() -> None:
     )
 
 
-def _stage_metrics(view: StepView) -> None:
-    kept, mass, h, eh = st.container(key="nt_facts").columns(4)
+def _stage_metrics(view: StepView, key: str) -> None:
+    kept, mass, h, eh = st.container(key=key).columns(4)
     kept.metric("Words kept", f"{view.kept_count:,} of {view.vocab_size:,}")
     mass.metric(
         "Probability kept",
@@ -208,7 +211,7 @@ def _stage_metrics(view: StepView) -> None:
 
 
 def _chart_with_metrics(view: StepView, key: str, chosen: int | None = None) -> None:
-    _stage_metrics(view)
+    _stage_metrics(view, f"{key}_facts")
     chart(pipeline_chart(view, style(), chosen), key)
 
 
@@ -396,6 +399,7 @@ def own_tab() -> None:
     _chart_with_metrics(view, "nt_own_chart")
 
 
+FACTS = ", ".join(f".st-key-{key}_facts" for key in ("nt_pipeline_chart", "nt_own_chart"))
 CSS = """<style>
 .nt-text { font-size: 1.25rem; line-height: 2.6; margin: 0.3rem 0; overflow-wrap: anywhere; }
 .nt-prompt { font-weight: 600; }
@@ -404,16 +408,16 @@ CSS = """<style>
 .nt-word small, .nt-link small { font-size: 0.7em; opacity: 0.85; font-variant-numeric: tabular-nums; }
 .nt-word[aria-current] { border: 2px solid currentColor; font-weight: 700; }
 @media (max-width: 640px) {  /* the four numbers two by two, not one per screenful */
-  .st-key-nt_facts [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem 1rem !important; }
-  .st-key-nt_facts [data-testid="stColumn"] {
+  :is(FACTS) [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem 1rem !important; }
+  :is(FACTS) [data-testid="stColumn"] {
     flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; }
-  .st-key-nt_facts [data-testid="stMetricValue"] { font-size: 1.6rem; }
+  :is(FACTS) [data-testid="stMetricValue"] { font-size: 1.6rem; }
 }
 .nt-formulas { font-size: 1.1rem; line-height: 1.8; margin: 0.4rem 0 0.8rem; font-variant-numeric: tabular-nums; }
 .nt-links { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.2rem 0 0.6rem; }
 .nt-link { min-height: 44px; min-width: 44px; justify-content: center; text-decoration: none; font-size: 1.1rem; }
 .nt-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
-</style>"""
+</style>""".replace("FACTS", FACTS)
 
 
 def show() -> None:

@@ -17,6 +17,7 @@ from core.scenario import PARAMS
 from tests.app.support import APP, plain, url
 from ui import cross_entropy_tabs as ce_views
 from ui import learning_tabs as learning
+from ui import next_token_view as next_token
 from ui import simplex_view as simplex
 from ui import softmax_tabs as softmax_views
 
@@ -27,6 +28,7 @@ PAGES = {
     "app_pages/learning.py": learning.PARAMS.names,
     "app_pages/simplex.py": simplex.PARAMS.names,
     "app_pages/quiz.py": frozenset({"qz_seed", "qz_n"}),
+    "app_pages/next-token.py": next_token.PARAMS.names,
 }
 EVERY_KEY = sorted(PARAMS | {"present"} | frozenset().union(*PAGES.values()))
 OFF = {"present": {"0", "false", "no", "off", ""}, "ce_fw_smooth": {"0"}}
@@ -73,6 +75,18 @@ def _norm(text: str) -> list[str]:
     return out
 
 
+@example(
+    page="app_pages/next-token.py",
+    query={
+        "nt_t": "1e400",
+        "nt_k": "-inf",
+        "nt_mode": "<script>alert(1)</script>",
+        "nt_prompt": "<svg onload=x()> $\\frac{1}{0}$ **zebra**",
+        "nt_sentence": "9" * 3000,
+        "nt_step": "nan",
+    },
+)
+@example(page="app_pages/next-token.py", query={"nt_prompt": "\x1b", "nt_sentence": "a\x00b"})
 @example(page="app_pages/learning.py", query={"lg_epoch": "300", "lg_epochs": "15"})
 @example(page="app_pages/simplex.py", query={"sx_b": "1", "sx_c": "9"})
 @example(page="app_pages/quiz.py", query={"qz_seed": "42.5", "qz_n": "3"})
