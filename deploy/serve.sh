@@ -12,6 +12,8 @@
 # Websocket upgrade headers are passed through, for Streamlit's own socket and for
 # the routes' (/api/live, /api/class: same location, same sticky rule); the Host header
 # keeps its port, since the routes accept only a browser whose Origin names that host.
+# Request bodies up to 9 MiB pass (nginx's default is 1 MiB): the Next-token page's uploads
+# of logits files up to 8 MiB, plus their multipart framing.
 #
 # Supervision: a replica that dies (a crash, the OOM killer, SIGKILL) is started again
 # on the same port after a pause (1 s, doubling up to 30 s while it keeps dying within
@@ -41,7 +43,7 @@ while [ $# -gt 0 ]; do
     --replicas) REPLICAS="$2"; shift 2 ;;
     --port) PORT="$2"; shift 2 ;;
     --base-port) BASE_PORT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -57,13 +59,18 @@ NGINX_BIN="${EXPLORER_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"
 [ -x "$NGINX_BIN" ] || { echo "nginx not found: install it (Debian: apt-get install nginx) or set EXPLORER_NGINX=" >&2; exit 1; }
 
 RUN="$(mktemp -d "${TMPDIR:-/tmp}/explorer-serve.XXXXXX")"
+# nginx's temporary files (a request body over 16 KB, such as an upload, is written to one) get a folder of their
+# own: started as root, nginx runs its workers as another user (nobody), who cannot enter RUN (0700: it holds the
+# logs). 0711 lets the workers reach the subfolders nginx makes in it for them, without listing or writing it.
+NGINX_TMP="$(mktemp -d "${TMPDIR:-/tmp}/explorer-nginx.XXXXXX")"
+chmod 711 "$NGINX_TMP"
 PIDS=()  # the supervisors, then nginx
 cleanup() {
   trap - EXIT INT TERM
   touch "$RUN/stopping" 2>/dev/null || true  # no supervisor starts a replica again
   [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null || true  # a supervisor stops its replica first
   wait 2>/dev/null || true
-  rm -rf "$RUN"
+  rm -rf "$RUN" "$NGINX_TMP"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM
@@ -132,8 +139,6 @@ for ((i = 0; i < REPLICAS; i++)); do
   healthy $((BASE_PORT + i)) || { echo "replica $i did not start; its log:" >&2; cat "$RUN/replica-$i.log" >&2; exit 1; }
 done
 
-mkdir -p "$RUN/tmp"
-chmod 777 "$RUN/tmp"  # nginx workers may run as another user (nobody) when started as root
 cat >"$RUN/nginx.conf" <<CONF
 worker_processes auto;
 pid $RUN/nginx.pid;
@@ -142,11 +147,11 @@ daemon off;
 events { worker_connections 4096; }
 http {
   access_log off;
-  client_body_temp_path $RUN/tmp/body;
-  proxy_temp_path $RUN/tmp/proxy;
-  fastcgi_temp_path $RUN/tmp/fastcgi;
-  uwsgi_temp_path $RUN/tmp/uwsgi;
-  scgi_temp_path $RUN/tmp/scgi;
+  client_body_temp_path $NGINX_TMP/body;
+  proxy_temp_path $NGINX_TMP/proxy;
+  fastcgi_temp_path $NGINX_TMP/fastcgi;
+  uwsgi_temp_path $NGINX_TMP/uwsgi;
+  scgi_temp_path $NGINX_TMP/scgi;
   map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
   # The route: the browser's cookie, or a fresh random one (then set as its cookie).
   map \$cookie_explorer_route \$route { "" \$request_id; default \$cookie_explorer_route; }
@@ -155,6 +160,11 @@ http {
 $SERVERS  }
   server {
     listen $PORT;
+    # Uploads (Streamlit's PUT /_stcore/upload_file/...): a logits file of up to 8 MiB on the Next-token page
+    # plus its multipart framing. Streamlit itself refuses bodies over server.maxUploadSize (9 MiB, in
+    # .streamlit/config.toml); nginx's default of 1m would answer such an upload with 413 before any
+    # replica saw it. Larger bodies get nginx's 413 without reaching a replica.
+    client_max_body_size 9m;
     location / {
       proxy_pass http://explorer;
       proxy_http_version 1.1;

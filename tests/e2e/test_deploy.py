@@ -1,5 +1,6 @@
-"""deploy/serve.sh with 2 replicas behind nginx: sticky routes, websocket upgrades, a replica that dies is
-started again while nginx sends its visitors to the other, and a clean stop (no process left behind)."""
+"""deploy/serve.sh with 2 replicas behind nginx: sticky routes, websocket upgrades, uploads of up to 8 MiB
+(the Next-token page's logits files) passed on and larger bodies refused, a replica that dies is started again
+while nginx sends its visitors to the other, and a clean stop (no process left behind)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,19 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
+from urllib.error import HTTPError
 
 import pytest
 import websockets
+from playwright.sync_api import Page, expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from harness.server import port_busy, replica_pid, run_async, serve_replicated
+from core.logits_file import MAX_BYTES, MAX_ROWS
+from harness.server import IDLE, port_busy, replica_pid, run_async, serve_replicated
 
 NGINX_BINARY = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 T = TypeVar("T")
@@ -165,6 +169,170 @@ def test_the_live_route_answers_through_nginx_on_the_sticky_replica(proxy: tuple
         assert metrics[0]["value"] == f"{ce:.4f} nats"
     with pytest.raises(websockets.exceptions.InvalidStatus):  # another site's page cannot use it
         run_async(_live(ws_url, "http://evil.example", uuid.uuid4().hex))
+
+
+# ---- uploads: the Next-token page reads logits files of up to 8 MiB (core.logits_file.MAX_BYTES) ----------------
+XSRF_COOKIE = "_streamlit_xsrf"  # Streamlit's cookie name (starlette_server_config.XSRF_COOKIE_NAME)
+
+
+def _logits_json(size: int, rows: int) -> tuple[bytes, str]:
+    """A JSON object of ``rows`` tokens → distinct logits, exactly ``size`` bytes long; and its most likely token.
+
+    The logits are a permutation of 0, -0.001, ..., written with trailing zeros to reach the size (the numbers stay
+    exact), so the file is as large as asked with short, readable tokens.
+    """
+    values = [-((i * 7919 + 12345) % rows) / 1000 for i in range(rows)]  # 7919 is prime: each value once
+    numbers = [f"{v:.3f}" for v in values]
+    entries = [f'"w{i:06d}": ' for i in range(rows)]
+    base = 2 + sum(map(len, entries)) + sum(map(len, numbers)) + 2 * (rows - 1)  # braces, ", " between entries
+    pad, extra = divmod(size - base, rows)
+    assert pad >= 0, f"{rows} rows take {base} bytes: more than {size}"
+    body = ", ".join(e + n + "0" * (pad + (i < extra)) for i, (e, n) in enumerate(zip(entries, numbers, strict=True)))
+    data = ("{" + body + "}").encode()
+    assert len(data) == size
+    best = max(range(rows), key=lambda i: values[i])
+    return data, f"w{best:06d}"
+
+
+def _multipart(data: bytes, filename: str) -> tuple[bytes, str]:
+    """(body, content type) of a form with one file, as the browser's file uploader sends it."""
+    boundary = uuid.uuid4().hex
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+        "Content-Type: application/json\r\n\r\n"
+    ).encode()
+    return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def _xsrf_cookie(url: str, cookie: str) -> str:
+    """The XSRF cookie Streamlit hands a browser (on /_stcore/health, as on the page's first requests)."""
+    request = urllib.request.Request(url + "/_stcore/health", headers={"Cookie": f"explorer_route={cookie}"})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        for header in r.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name == XSRF_COOKIE:
+                return str(rest.split(";", 1)[0])
+    raise AssertionError(f"no {XSRF_COOKIE} cookie from the server")
+
+
+def _put(url: str, headers: dict[str, str], body: bytes | Iterable[bytes]) -> tuple[int, str | None, bytes]:
+    """(status, X-Explorer-Replica or None, body) of a PUT through the proxy; an iterable body goes chunked."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="PUT")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return r.status, r.headers["X-Explorer-Replica"], r.read()
+    except HTTPError as err:
+        return err.code, err.headers["X-Explorer-Replica"], err.read()
+
+
+async def _upload_in_session(
+    url: str, cookie: str, body: bytes, content_type: str, token: Literal["own", "none", "another"]
+) -> tuple[int, str | None, str]:
+    """Open a page session through nginx (its websocket), then PUT ``body`` to that session's upload route as the
+    file uploader does: ``/_stcore/upload_file/<session id>/<file id>`` with the XSRF cookie, and in
+    ``X-Xsrftoken`` the same token (``own``), none, or another visitor's. (status, PUT's replica, page's replica)."""
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    async with websockets.connect(
+        ws_url, subprotocols=["streamlit"], additional_headers={"Cookie": f"explorer_route={cookie}"}, max_size=None
+    ) as ws:
+        page_replica = ws.response.headers["X-Explorer-Replica"]
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_script_hash = ""
+        await ws.send(msg.SerializeToString())
+        session_id = ""
+        while not session_id:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 30))
+            if fwd.WhichOneof("type") == "new_session":
+                session_id = fwd.new_session.initialize.session_id
+        xsrf = _xsrf_cookie(url, cookie)
+        headers = {"Cookie": f"explorer_route={cookie}; {XSRF_COOKIE}={xsrf}", "Content-Type": content_type}
+        if token == "own":
+            headers["X-Xsrftoken"] = xsrf
+        elif token == "another":
+            headers["X-Xsrftoken"] = _xsrf_cookie(url, uuid.uuid4().hex)
+        target = f"{url}/_stcore/upload_file/{session_id}/{uuid.uuid4()}"
+        status, replica, _ = await asyncio.to_thread(_put, target, headers, body)  # the socket stays open meanwhile
+        return status, replica, page_replica
+
+
+def test_an_8_mib_upload_passes_nginx_and_streamlit_stores_it_in_the_sticky_session(
+    proxy: tuple[str, object, list[int]],
+) -> None:
+    """The largest file the page reads (8 MiB, 100,000 rows) in a multipart body: nginx passes it on (its default
+    limit, 1 MB, would answer 413) and the replica that holds the page's session stores it (204, Streamlit's answer
+    once the file is kept); without the page's XSRF token, or with another visitor's, the same route answers 403
+    (Streamlit's own check, reached through nginx)."""
+    url, _, _ = proxy
+    data, _ = _logits_json(MAX_BYTES, MAX_ROWS)
+    body, content_type = _multipart(data, "logits.json")
+    assert len(body) > MAX_BYTES  # the framing: why server.maxUploadSize is 9, not 8
+    cookie = uuid.uuid4().hex
+    status, replica, page_replica = run_async(_upload_in_session(url, cookie, body, content_type, "own"))
+    assert (status, replica) == (204, page_replica)
+    small, small_type = _multipart(b'{"a": 1, "b": 2}', "logits.json")
+    for token in ("none", "another"):
+        status, replica, page_replica = run_async(_upload_in_session(url, cookie, small, small_type, token))
+        assert (status, replica) == (403, page_replica), token
+
+
+def test_nginx_refuses_a_10_mb_body_before_any_replica_sees_it(proxy: tuple[str, object, list[int]]) -> None:
+    """10 MB, declared (Content-Length) or streamed (chunked, no length): nginx's own 413 (no replica named). Just
+    under nginx's 9 MiB, a body is passed on and stored: the limit is where serve.sh puts it, not lower."""
+    url, _, _ = proxy
+    body, content_type = _multipart(b"7" * 10_000_000, "logits.json")
+    target = f"{url}/_stcore/upload_file/{uuid.uuid4()}/{uuid.uuid4()}"
+    headers = {"Content-Type": content_type, "Cookie": f"explorer_route={uuid.uuid4().hex}"}
+    status, replica, text = _put(target, headers, body)
+    assert (status, replica) == (413, None)
+    assert b"413 Request Entity Too Large" in text
+    assert b"nginx" in text  # nginx's own page, not Streamlit's "File too large"
+    chunks = (body[i : i + 65536] for i in range(0, len(body), 65536))
+    status, replica, _ = _put(target, headers, chunks)
+    assert (status, replica) == (413, None)
+    # (A replica that refuses a large body early, say for a missing XSRF token, answers before reading it and nginx
+    # may then see the connection reset: 502. So this one is a real upload, which the replica reads to the end.)
+    under, under_type = _multipart(b"7" * (9 * 1024 * 1024 - 1024), "logits.json")
+    assert len(under) < 9 * 1024 * 1024
+    status, replica, page_replica = run_async(_upload_in_session(url, uuid.uuid4().hex, under, under_type, "own"))
+    assert (status, replica) == (204, page_replica)
+
+
+def test_the_page_reads_an_8_mib_upload_through_nginx_and_refuses_one_byte_more(
+    proxy: tuple[str, object, list[int]], page: Page
+) -> None:
+    """In Chromium through nginx: the Next-token page's file uploader takes the largest file the page reads (8 MiB,
+    100,000 rows; the browser's own check counts 1,000,000 bytes a MB, so server.maxUploadSize = 8 refused it), the
+    page reads every row; one byte more reaches the page too, which refuses it by name and keeps the first."""
+    url, _, _ = proxy
+    data, best = _logits_json(MAX_BYTES, MAX_ROWS)
+    page.goto(url + "/next-token")
+    page.wait_for_selector(IDLE)
+    page.get_by_role("tab", name="Your own logits").click()
+    uploader = page.locator('[data-testid="stFileUploader"]')
+    uploader.locator('input[type="file"]').set_input_files(
+        {"name": "logits-8MiB.json", "mimeType": "application/json", "buffer": data}
+    )
+    read = page.get_by_text("From logits-8MiB.json. Read JSON: an object of token: logit. 100,000 tokens.")
+    expect(read).to_be_visible(timeout=60_000)  # a hang guard, not a speed check: 8 MiB up, parsed, a rerun
+    expect(page.get_by_text(f"Greedy picks '{best}'")).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(page.locator('[data-testid="stMain"] .explorer-chart .main-svg').last).to_be_visible()
+    expect(uploader).not_to_contain_text("or smaller")  # the browser's size check let it through
+    page.wait_for_selector(IDLE)
+    bigger = data[:-1] + b"0}"  # one more trailing zero in the last logit: the same rows, one byte over
+    assert len(bigger) == MAX_BYTES + 1
+    uploader.locator('input[type="file"]').set_input_files(
+        {"name": "one-byte-more.json", "mimeType": "application/json", "buffer": bigger}
+    )
+    error = page.locator('[data-testid="stAlert"]').filter(has_text="one-byte-more.json: the input is larger than 8 MB")
+    expect(error).to_be_visible(timeout=60_000)
+    expect(error).to_contain_text("The logits shown are still the last good ones.")
+    expect(read).to_be_visible()  # the first file's logits stay
+    expect(page.get_by_text(f"Greedy picks '{best}'")).to_be_visible()
+    expect(page.locator('[data-testid="stException"]')).to_have_count(0)
+    expect(uploader).not_to_contain_text("or smaller")
 
 
 def test_a_killed_replica_is_started_again_and_meanwhile_nginx_sends_its_visitors_to_the_other(
