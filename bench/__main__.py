@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark (or those named) and print their tables.
 
 python -m bench                      # all
-python -m bench core browser         # some: core, decoding, browser, classroom, churn, animation, live, classmode
+python -m bench core browser         # some: core, decoding, browser, next_token, classroom, churn, animation, live,
+                                     # classmode
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import sys
 import time
 
-from bench import animation, browser, classmode, classroom, core_throughput, decoding, live
+from bench import animation, browser, classmode, classroom, core_throughput, decoding, live, next_token
 from bench.common import machine
 
 BENCHMARKS = {
     "core": core_throughput.run,
     "decoding": decoding.run,
     "browser": browser.run,
+    "next_token": next_token.run,
     "classroom": classroom.run_classroom,
     "churn": classroom.run_churn,
     "animation": animation.run,
