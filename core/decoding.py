@@ -34,6 +34,9 @@ The rules, and where they differ from ``transformers`` (with ``min_tokens_to_kee
   The ratio ``p_i / p_max = exp(z_i - z_max)`` is computed directly, without the normalising sum, which
   can differ from ``transformers``' normalised probabilities by one rounding at the exact boundary.
 - Precision: float64 throughout (``transformers`` usually runs these in the model's float32 or bfloat16).
+- Any finite logits work at any temperature: where ``z / T`` overflows float64 (``1e308`` at ``T = 0.45``,
+  where ``transformers`` would get ``inf`` and ``NaN``), the pipeline divides ``z - max z`` instead, which
+  softmax and the filters do not see (see :class:`Pipeline`'s ``scaled``).
 
 Choosing a token from these probabilities, and the loss of a whole sentence, are in :mod:`core.next_token`.
 """
@@ -143,6 +146,19 @@ def _ratios(z: FloatArray, out: FloatArray) -> FloatArray:
     np.subtract(z, np.max(z, axis=-1, keepdims=True), out=out)
     with np.errstate(under="ignore"):
         return np.exp(out, out=out)
+
+
+def _divide(z: FloatArray, t: float) -> FloatArray:
+    """``z / t``, as ``TemperatureLogitsWarper`` computes it; when that overflows float64 (finite logits beyond
+    ``±1.8e308 * t``, ``t < 1``), ``(z - max z) / t`` per row instead: the same softmax, and the same filters
+    (each compares logits with each other or with the row's top) but for logits the shift rounds together.
+    Every entry is then ``<= 0``, finite or ``-inf`` (a logit too far below the top: probability 0 anyway)."""
+    try:
+        with np.errstate(over="raise", under="ignore"):
+            return np.asarray(z / t, dtype=np.float64)
+    except FloatingPointError:
+        with np.errstate(over="ignore", under="ignore"):  # only towards -inf: every shifted logit is <= 0
+            return np.asarray((z - np.max(z, axis=-1, keepdims=True)) / t, dtype=np.float64)
 
 
 def _read_only(a: _A) -> _A:
@@ -292,7 +308,7 @@ class Pipeline:
     top_p: float
     min_p: float
     logits: FloatArray  # (..., V) as given (a read-only view when it was already a float64 array)
-    scaled: FloatArray  # (..., V): z / T
+    scaled: FloatArray  # (..., V): z / T, or (z - max z) / T where z / T overflows float64
     kept_temperature: BoolArray  # (..., V): the finite logits
     kept_top_k: BoolArray
     kept_top_p: BoolArray
@@ -372,20 +388,15 @@ def pipeline(
     p = check_top_p(top_p)
     mp = check_min_p(min_p)
     given = z.view() if z is logits else z  # never make the caller's own array read-only
-    if t == 1.0:
-        scaled = given
-    else:
-        with np.errstate(over="ignore", under="ignore"):
-            scaled = z / t
-        if np.any(scaled == np.inf):
-            raise ValueError(f"logits / temperature overflows float64 (largest logit {float(np.max(z))!r}, T = {t!r})")
+    scaled = given if t == 1.0 else _divide(z, t)
 
     # The top token survives every stage, so one shift and one exponential serve them all; each later
     # stage's probabilities are these weights over its survivors, renormalised.
-    finite = np.asarray(scaled > -np.inf)
+    finite = np.asarray(z > -np.inf)  # (not scaled's: a finite logit far below the top can shift to -inf)
     probs = np.empty(scaled.shape)
     with _scratch(scaled.shape, 4) as (s, w, buf, buf2):
-        np.subtract(scaled, np.max(scaled, axis=-1, keepdims=True), out=s)  # <= 0; the top is exactly 0
+        with np.errstate(over="ignore"):  # a gap beyond float64 (1e308 - -1e308) is -inf: weight exactly 0
+            np.subtract(scaled, np.max(scaled, axis=-1, keepdims=True), out=s)  # <= 0; the top is exactly 0
         with np.errstate(under="ignore"):
             np.exp(s, out=w)  # p_i / p_max under softmax(z / T); 0 for -inf logits
         base_total = np.sum(w, axis=-1)
@@ -398,10 +409,12 @@ def pipeline(
         np.multiply(w, kept_m, out=probs)  # exactly 0 for removed tokens
         total = np.sum(probs, axis=-1, keepdims=True)
         probs /= total
-        # H = -sum p (s - log total) = log total - sum p s over the survivors (p s = 0 elsewhere: s finite)
-        if not finite.all():
-            s[~finite] = 0.0
-        h = np.maximum(np.log(total[..., 0]) - np.einsum("...v,...v->...", probs, s), 0.0)
+        # H = -sum p (s - log total) = log total - sum p s, where a token of p = 0 adds 0; its s may be -inf
+        # (a -inf logit, or one too far below the top), and 0 * -inf is NaN: then those terms are dropped
+        h = np.log(total[..., 0]) - np.einsum("...v,...v->...", probs, s)
+        if np.isnan(h).any():
+            h = np.log(total[..., 0]) - np.einsum("...v,...v->...", probs, np.where(probs > 0.0, s, 0.0))
+        h = np.maximum(h, 0.0)
 
         def mass(kept: BoolArray) -> FloatArray:
             return _read_only(np.asarray(np.sum(np.multiply(w, kept, out=buf), axis=-1) / base_total, np.float64))

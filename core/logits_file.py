@@ -265,7 +265,7 @@ def read_logits(text: str, *, filename: str = "") -> TokenLogits:
     (('Ġcat', 'Ġdog', 'Ġrabbit'), [2.0, 1.0, -inf])
     """
     if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise ValueError(f"the input is larger than {MAX_BYTES // 2**20} MB: at most {MAX_ROWS:,} rows are read")
+        raise ValueError(f"the input is larger than {MAX_BYTES // 2**20} MiB ({MAX_BYTES:,} bytes)")
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise ValueError("the input is empty: paste or upload JSON or CSV of token → logit")

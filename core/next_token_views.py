@@ -3,7 +3,7 @@ r"""What the Next-token page shows, computed once: the prompt, one decoding step
 Pure functions over a :class:`core.lm.NeuralLM`: no Streamlit. Every number the page and its charts draw
 comes from here (the filters from :mod:`core.decoding`, the choice and the losses from :mod:`core.next_token`).
 
-- :func:`read_prompt` splits text into the model's words, with a note for each word read as ``<unk>``.
+- :func:`read_prompt` splits text into the model's words, with one note naming the words read as ``<unk>``.
 - :func:`step_view` runs the pipeline for the next word and keeps the top tokens with what each stage did.
 - :func:`generate` steps N words with one ``np.random.Generator`` (the same seed gives the same text).
 - :func:`score_sentence` scores a sentence word by word under teacher forcing (``</s>`` is the last target,
@@ -29,6 +29,7 @@ from core.softmax import FloatArray, check_temperature, logsumexp, softmax
 __all__ = [
     "EVERYTHING_ELSE",
     "MAX_GENERATE",
+    "NAMED_UNKNOWN",
     "TOP_SHOWN",
     "GeneratedStep",
     "Prompt",
@@ -60,7 +61,7 @@ FILTERS = ("top_k", "top_p", "min_p")
 # ---- the prompt -------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Prompt:
-    """Typed text as the model reads it: its tokens, their indices and a note per word read as ``<unk>``."""
+    """Typed text as the model reads it: its tokens, their indices and a note naming the words read as ``<unk>``."""
 
     text: str
     tokens: tuple[str, ...]
@@ -68,25 +69,44 @@ class Prompt:
     notes: tuple[str, ...]
 
 
+NAMED_UNKNOWN = 8
+"""A prompt's note names at most this many of its unknown words ("and N more" for the rest)."""
+
+
 def read_prompt(text: str, vocab: Sequence[str]) -> Prompt:
     """Split ``text`` into the model's words (:func:`core.corpus.tokenize`); unknown words become ``<unk>``.
 
-    An empty prompt is allowed: generation then starts from ``<s>`` alone. One note per distinct unknown word.
+    An empty prompt is allowed: generation then starts from ``<s>`` alone. ``notes`` is empty when every word
+    is known, else one note naming the distinct unknown words in order (at most :data:`NAMED_UNKNOWN`).
+
+    >>> read_prompt("the zebra and a qwerty", ["<s>", "</s>", "<unk>", "the", "and", "a"]).notes
+    ("2 words are not in the model's 6 words and are read as <unk>: 'zebra', 'qwerty'",)
     """
     tokens = tuple(tokenize(text))
     ids = tuple(encode(tokens, vocab))
     known = set(vocab)
-    notes: list[str] = []
-    for t in dict.fromkeys(tokens):
-        if t not in known:
-            notes.append(f"'{t}' is not in the model's {len(vocab)} words: read as {UNK}")
-    return Prompt(text, tokens, ids, tuple(notes))
+    unknown = [t for t in dict.fromkeys(tokens) if t not in known]
+    return Prompt(text, tokens, ids, (_unknown_note(unknown, len(vocab)),) if unknown else ())
+
+
+def _unknown_note(unknown: Sequence[str], vocab_size: int) -> str:
+    n = len(unknown)
+    names = ", ".join(f"'{t}'" for t in unknown[:NAMED_UNKNOWN])
+    if n > NAMED_UNKNOWN:
+        names += f" and {n - NAMED_UNKNOWN} more"
+    if n == 1:
+        return f"1 word is not in the model's {vocab_size} words and is read as {UNK}: {names}"
+    return f"{n} words are not in the model's {vocab_size} words and are read as {UNK}: {names}"
 
 
 # ---- one step ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TokenRow:
-    """One shown token: its raw probability, the stage that removed it (None: kept) and its final probability."""
+    """One shown token: its raw probability, the stage that removed it (None: kept) and its final probability.
+
+    ``top_k_tie``: more than k tokens passed top-k because of a tie with the k-th largest logit, and this one
+    ranks below the k-th (by logit, equal logits by index): top-k kept it only for the tie.
+    """
 
     index: int
     word: str
@@ -95,6 +115,7 @@ class TokenRow:
     scaled_prob: float  # softmax(z / T)
     removed_by: str | None  # "top_k", "top_p", "min_p" or None
     final_prob: float  # after every filter, renormalised (0 when removed)
+    top_k_tie: bool = False  # top-k kept it only because its logit ties the k-th largest (it ranks below k)
 
 
 @dataclass(frozen=True)
@@ -163,7 +184,7 @@ def logits_view(
     order = np.lexsort((np.arange(z.size), -z))[:TOP_SHOWN]  # by raw probability, ties by index
     masks = {"top_k": run.kept_top_k, "top_p": run.kept_top_p, "min_p": run.kept_min_p}
     rows = []
-    for i in order:
+    for rank, i in enumerate(order):
         removed = next((name for name in FILTERS if not masks[name][i]), None)
         rows.append(
             TokenRow(
@@ -174,6 +195,9 @@ def logits_view(
                 scaled_prob=float(scaled[i]),
                 removed_by=removed,
                 final_prob=float(run.probs[i]),
+                # below the k-th in this order, yet kept: z / T equals the k-th's (the order is z's, and / T is
+                # monotone, so every token ranked above it has z / T >= its own)
+                top_k_tie=0 < k <= rank and bool(run.kept_top_k[i]),
             )
         )
     stages = (

@@ -382,6 +382,87 @@ def test_threads_share_no_scratch_memory() -> None:
     assert failures == []
 
 
+# ---- logits near float64's limit ----------------------------------------------------------------------------------
+# z / T overflows float64 for these (|z| / T > 1.8e308): softmax and the filters only compare logits, so the answer
+# is the one the finite logits around the top give; a token far below the top has probability exactly 0.
+huge = st.floats(min_value=-1.7e308, max_value=1.7e308, allow_nan=False, allow_infinity=False)
+huge_vectors = st.one_of(
+    arrays(np.float64, st.integers(min_value=1, max_value=30), elements=huge),
+    arrays(np.float64, st.integers(min_value=1, max_value=30), elements=st.one_of(huge, finite)),
+)
+
+
+@pytest.mark.parametrize("t", [0.05, 0.45, 0.999, 1.0, 2.0, 5.0])
+def test_logits_of_1e308_work_at_any_temperature(t: float) -> None:
+    # the user test's case: {1e308, -1e308} at T = 0.45 raised "logits / temperature overflows float64"
+    for z in ([1e308, -1e308], [-1e308, 1e308], [1.7e308, -1.7e308, 0.0]):
+        top = int(np.argmax(z))
+        want = np.zeros(len(z))
+        want[top] = 1.0  # e^{-1e308 / T} underflows to exactly 0
+        run = pipeline(z, temperature=t, top_k=1, top_p=0.9, min_p=0.1)
+        assert run.probs.tolist() == want.tolist()
+        assert next_token_probs(z, temperature=t).tolist() == want.tolist()
+        assert float(run.entropy) == 0.0
+        assert float(run.effective_choices) == 1.0
+        assert run.kept_temperature.all()  # finite logits: temperature removes nothing
+
+
+@pytest.mark.parametrize("t", [0.05, 0.45, 1.3])
+@pytest.mark.parametrize(("k", "p", "min_p"), [(0, 1.0, 0.0), (2, 1.0, 0.0), (0, 0.8, 0.0), (0, 1.0, 0.3)])
+def test_a_huge_negative_logit_leaves_the_others_as_without_it(t: float, k: int, p: float, min_p: float) -> None:
+    # -1e308 / 0.45 overflows; the other three are ordinary, so Hugging Face's warpers on them are the reference
+    rest = np.array([2.0, 1.0, 0.0])
+    z = np.array([-1e308, *rest])
+    run = pipeline(z, temperature=t, top_k=k, top_p=p, min_p=min_p)
+    keep = np.ones(3, dtype=bool)
+    if k:
+        keep &= hf_top_k(rest / t, k)
+    if p < 1:
+        keep &= hf_top_p(np.where(keep, rest / t, -np.inf), p)
+    if min_p:
+        keep &= hf_min_p(np.where(keep, rest / t, -np.inf), min_p)
+    no_filter = k == 0 and p == 1.0 and min_p == 0.0  # then it stays in, with probability exactly 0
+    assert run.kept_min_p.tolist() == [no_filter, *keep.tolist()]
+    want = sp.softmax(np.where(keep, rest / t, -np.inf))
+    np.testing.assert_allclose(run.probs, [0.0, *want], rtol=1e-14, atol=0)
+    assert float(run.entropy) == pytest.approx(scipy.stats.entropy(want), rel=1e-12)
+
+
+@given(huge_vectors, st.floats(min_value=0.05, max_value=5), st.integers(0, 5), probabilities, unit)
+def test_any_finite_logits_at_any_allowed_temperature(z: np.ndarray, t: float, k: int, p: float, min_p: float) -> None:
+    run = pipeline(z, temperature=t, top_k=k, top_p=p, min_p=min_p)
+    probs = run.probs
+    assert np.all(np.isfinite(probs))
+    assert np.all(probs >= 0)
+    assert float(probs.sum()) == pytest.approx(1.0, abs=8 * z.size * EPS)
+    assert probs[int(np.argmax(z))] > 0  # the top token is never removed
+    assert run.kept_temperature.all()
+    # with no filter, the softmax of z / T, written here as exp((z - max z) / T) normalised (z - max z may be -inf)
+    with np.errstate(over="ignore", under="ignore"):
+        e = np.exp((z - z.max()) / t)
+    np.testing.assert_allclose(pipeline(z, temperature=t).probs, e / e.sum(), rtol=16 * z.size * EPS, atol=1e-300)
+    h = float(run.entropy)
+    assert math.isfinite(h)
+    assert h == pytest.approx(scipy.stats.entropy(probs), abs=1e-9)
+    assert float(run.effective_choices) == pytest.approx(math.exp(scipy.stats.entropy(probs)), rel=1e-9)
+
+
+def test_entropy_is_finite_when_a_gap_exceeds_float64() -> None:
+    # T = 1: 1.7e308 - (-1e308) overflows to -inf, and its probability (0) times that once made H NaN
+    run = pipeline([1e308, -1e308, 0.0, 1.7e308])
+    assert run.probs.tolist() == [0.0, 0.0, 0.0, 1.0]
+    assert float(run.entropy) == scipy.stats.entropy([0.0, 0.0, 0.0, 1.0]) == 0.0
+    assert float(run.effective_choices) == 1.0
+    # two tied at the top: H = ln 2, two effective choices
+    tied = pipeline([1.7e308, -1e308, 1.7e308, 0.0])
+    assert tied.probs.tolist() == [0.5, 0.0, 0.5, 0.0]
+    assert float(tied.entropy) == pytest.approx(scipy.stats.entropy([0.5, 0.0, 0.5, 0.0]), rel=1e-15)
+    assert float(tied.effective_choices) == pytest.approx(2.0, rel=1e-15)
+    # and with -inf logits beside them, in a batch: each row its own
+    batch = pipeline([[1.7e308, -np.inf, -1.7e308], [0.0, -np.inf, 0.0]], temperature=0.5)
+    np.testing.assert_allclose(batch.entropy, [0.0, math.log(2)], rtol=1e-15)
+
+
 # ---- sampling ------------------------------------------------------------------------------------------------------
 def test_sample_is_reproducible_with_a_seed_and_a_generator() -> None:
     p = sp.softmax(np.random.default_rng(1).normal(size=100))
@@ -469,7 +550,6 @@ def test_a_target_of_probability_zero_costs_infinity() -> None:
         (lambda: next_token_probs([1.0], temperature=0.0), "temperature must be finite and > 0"),
         (lambda: next_token_probs([1.0], temperature=-1.0), "temperature must be finite and > 0"),
         (lambda: next_token_probs([1.0], temperature=math.nan), "temperature must be finite and > 0"),
-        (lambda: next_token_probs([1e300, 0.0], temperature=1e-10), "logits / temperature overflows"),
         (lambda: next_token_probs([1.0], top_k=-1), "top_k must be >= 0"),
         (lambda: next_token_probs([1.0], top_k=1.5), "top_k must be a whole number"),  # type: ignore[arg-type]
         (lambda: next_token_probs([1.0], top_k=True), "top_k must be a whole number"),

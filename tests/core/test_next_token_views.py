@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.special as sp
+import scipy.stats
 
 from core.explain import evaluate
-from core.figures.next_token import pipeline_chart, sentence_chart
-from core.figures.style import STYLE
+from core.figures.next_token import pipeline_chart, sentence_chart, visible_whitespace
+from core.figures.style import PRESENT_STYLE, STYLE, FigureStyle
 from core.lm import NeuralLM, load
 from core.next_token_views import (
     EVERYTHING_ELSE,
@@ -37,20 +39,41 @@ def model() -> NeuralLM:
     return load(MODEL_PATH)
 
 
-def test_prompt_notes_each_unknown_word_once(model: NeuralLM) -> None:
+def test_prompt_notes_name_the_unknown_words_once_in_one_note(model: NeuralLM) -> None:
     p = read_prompt("The zebra watched the zebra and a qwerty", model.vocabulary)
     assert p.tokens[:2] == ("the", "zebra")
     unk = model.vocabulary.index("<unk>")
     assert p.ids[1] == unk
     assert p.ids[4] == unk
-    assert p.notes == (
-        f"'zebra' is not in the model's {len(model.vocabulary)} words: read as <unk>",
-        f"'qwerty' is not in the model's {len(model.vocabulary)} words: read as <unk>",
-    )
+    assert len(model.vocabulary) == 550
+    assert p.notes == ("2 words are not in the model's 550 words and are read as <unk>: 'zebra', 'qwerty'",)
+    one = read_prompt("the zebra purred", model.vocabulary)
+    assert one.notes == ("1 word is not in the model's 550 words and is read as <unk>: 'zebra'",)
     empty = read_prompt("", model.vocabulary)
     assert empty.tokens == ()
     assert empty.ids == ()
     assert empty.notes == ()
+    assert read_prompt("the cat purred on the sofa.", model.vocabulary).notes == ()
+
+
+def test_a_prompt_of_markup_gets_one_note_naming_eight_words(model: NeuralLM) -> None:
+    # the user test's prompt of HTML and markdown made 24 notes, one per unknown token
+    text = "<h1>Title</h1> **bold** [link](https://example.org) `code` zebra qwerty x"
+    p = read_prompt(text, model.vocabulary)
+    vocab = set(model.vocabulary)
+    unknown = list(dict.fromkeys(t for t in p.tokens if t not in vocab))  # in order, each once
+    assert len(unknown) > 8
+    assert len(p.notes) == 1
+    names = ", ".join(f"'{t}'" for t in unknown[:8])
+    assert p.notes[0] == (
+        f"{len(unknown)} words are not in the model's 550 words and are read as <unk>: "
+        f"{names} and {len(unknown) - 8} more"
+    )
+    assert f"'{unknown[8]}'" not in p.notes[0]
+    # exactly eight: every one named, no "more"
+    eight = read_prompt(" ".join(f"zz{i}" for i in range(8)), model.vocabulary)
+    assert eight.notes[0].endswith("'zz6', 'zz7'")
+    assert eight.notes[0].startswith("8 words are not")
 
 
 def test_step_view_stages(model: NeuralLM) -> None:
@@ -227,8 +250,237 @@ def test_pipeline_chart_marks_the_chosen_word(model: NeuralLM) -> None:
     ticks = chart.spec["layout"]["yaxis"]["ticktext"]
     assert ticks[1].startswith("<b>")
     assert not ticks[0].startswith("<b>")
-    labels = [a["text"] for a in chart.spec["layout"]["annotations"]]
-    assert labels[1] == f"{fmt(second.final_prob)} · kept · chosen"
+    labels = chart.spec["data"][2]["text"]
+    assert labels[1] == f"{fmt(second.scaled_prob, 3)} → {fmt(second.final_prob, 3)} · chosen<br>kept"
     assert "chosen" not in labels[0]
-    assert f"{second.word}: raw {fmt(second.raw_prob)}, kept · chosen" in chart.alt
+    assert f"{second.word}: raw {fmt(second.raw_prob)}" in chart.alt
+    assert "kept · chosen" in chart.alt
     assert "chosen" not in pipeline_chart(v, STYLE).alt
+
+
+# ---- the pipeline chart: p after ÷ T against the final p ---------------------------------------------------------
+def nucleus(q: np.ndarray, p: float) -> np.ndarray:
+    """The smallest set of most probable tokens whose probability reaches p (ties by index), written here."""
+    order = np.argsort(-q, kind="stable")
+    n = int(np.searchsorted(np.cumsum(q[order]), p - 1e-12)) + 1
+    keep = np.zeros(q.size, dtype=bool)
+    keep[order[:n]] = True
+    return keep
+
+
+def test_pipeline_chart_pale_bar_is_p_after_temperature_and_labels_say_both(model: NeuralLM) -> None:
+    ids = read_prompt("the dog", model.vocabulary).ids
+    t, top_p = 2.5, 0.5
+    v = step_view(model, ids, temperature=t, top_k=0, top_p=top_p, min_p=0.0)
+    z = next_logits(model, ids)
+    q = sp.softmax(z / t)  # what top-p acts on
+    keep = nucleus(q, top_p)
+    final = np.where(keep, q, 0.0) / q[keep].sum()
+    shown = [r.index for r in v.rows]
+    chart = pipeline_chart(v, STYLE)
+    pale, solid, labels = chart.spec["data"]
+    assert pale["name"] == "p = softmax(z / T)"
+    assert solid["name"] == "final p (kept, renormalised)"
+    np.testing.assert_allclose(pale["x"], q[shown], rtol=1e-9)
+    np.testing.assert_allclose(solid["x"], final[shown], rtol=1e-9, atol=1e-15)
+    removed = [i for i in shown if not keep[i]]
+    assert removed  # the case shows both kinds of rows
+    assert any(keep[i] for i in shown)
+    for i, text in zip(shown, labels["text"], strict=True):
+        numbers, said = text.split("<br>")
+        assert numbers == f"{fmt(q[i], 3)} → {fmt(final[i], 3)}"
+        assert said == ("kept" if keep[i] else "removed by top-p")
+    assert "0 · " not in labels["text"][0]
+    # the raw probability (T = 1) stays in the hover and the table
+    raw = sp.softmax(z)
+    assert [c[1] for c in pale["customdata"]] == [fmt(raw[i]) for i in shown]
+    assert "raw p = softmax(z)" in pale["hovertemplate"]
+    table = chart.tables[0]
+    col = table.header.index("raw p = softmax(z)")
+    assert [row[col] for row in table.rows] == [fmt(raw[i]) for i in shown]
+    assert [row[table.header.index("p after ÷ T")] for row in table.rows] == [fmt(q[i]) for i in shown]
+
+
+@pytest.mark.parametrize("style", [STYLE, PRESENT_STYLE], ids=["standard", "present"])
+@pytest.mark.parametrize("t", [0.05, 0.45, 1.0, 5.0])
+def test_pipeline_chart_bars_fit_the_axis_and_labels_have_their_own_column(
+    model: NeuralLM, style: FigureStyle, t: float
+) -> None:
+    ids = read_prompt("the cat", model.vocabulary).ids
+    v = step_view(model, ids, temperature=t, top_k=0, top_p=0.9, min_p=0.0)
+    spec = pipeline_chart(v, style).spec
+    layout = spec["layout"]
+    longest = max(max(trace["x"]) for trace in spec["data"][:2])
+    lo, hi = layout["xaxis"]["range"]
+    assert lo == 0
+    assert longest <= hi <= 1.0  # no bar cut, and never past p = 1
+    assert hi <= max(1.1 * longest, 1e-6)  # and no wide empty band on the bars' side
+    labels = spec["data"][2]
+    assert labels["mode"] == "text"
+    assert labels["xaxis"] == "x2"
+    assert labels["textposition"] == "middle right"
+    assert labels["textfont"]["size"] == style.font_size - 4
+    assert set(labels["x"]) == {0}  # at the left edge of the label column ...
+    assert layout["xaxis2"]["range"] == [0, 1]
+    assert layout["xaxis2"]["domain"][0] > layout["xaxis"]["domain"][1]  # ... which starts right of every bar
+    assert layout["xaxis2"]["domain"][1] == 1
+    # two lines of text per row: the height leaves each row at least 2 × 1.3 em
+    rows = len(v.rows)
+    plot = layout["height"] - layout["margin"]["t"]
+    assert plot / rows >= 2 * 1.3 * labels["textfont"]["size"]
+    assert all(text.count("<br>") == 1 for text in labels["text"])
+
+
+def test_a_token_tied_with_the_kth_is_labelled_so() -> None:
+    words = [f"w{i}" for i in range(8)]
+    z = np.array([3.0, 2.0, 2.0, 2.0, 1.0, 2.0, 0.0, -1.0])
+    t, k = 0.7, 2
+    v = logits_view(z, words, temperature=t, top_k=k, top_p=1.0, min_p=0.0)
+    # by hand: ranked w0, then w1 (the k-th), w2, w3, w5 tie with it; w4, w6, w7 are below it
+    by_word = {r.word: r for r in v.rows}
+    assert [w for w, r in by_word.items() if r.top_k_tie] == ["w2", "w3", "w5"]
+    assert not by_word["w0"].top_k_tie
+    assert not by_word["w1"].top_k_tie
+    assert all(by_word[w].removed_by == "top_k" for w in ("w4", "w6", "w7"))
+    chart = pipeline_chart(v, STYLE)
+    said = {r.word: text.split("<br>")[1] for r, text in zip(v.rows, chart.spec["data"][2]["text"], strict=True)}
+    assert said["w2"] == said["w3"] == said["w5"] == "kept (tied with the k-th)"
+    assert said["w0"] == said["w1"] == "kept"
+    stage = chart.tables[0].header.index("stage")
+    assert [row[stage] for row in chart.tables[0].rows].count("kept (tied with the k-th)") == 3
+    assert "w5: raw" in chart.alt
+    assert "kept (tied with the k-th)" in chart.alt
+    # no tie: nothing flagged; top-k off or k >= V: nothing flagged
+    for kk in (0, 1, 8, 50):
+        assert not any(r.top_k_tie for r in logits_view(z, words, temperature=t, top_k=kk, top_p=1.0, min_p=0.0).rows)
+
+
+def test_tie_flags_agree_with_a_rank_written_here() -> None:
+    rng = np.random.default_rng(21)
+    for _ in range(40):
+        n = int(rng.integers(2, 30))
+        z = rng.integers(-3, 4, size=n).astype(float)
+        k = int(rng.integers(1, n + 1))
+        v = logits_view(z, [f"w{i}" for i in range(n)], temperature=1.3, top_k=k, top_p=1.0, min_p=0.0)
+        order = np.argsort(-z, kind="stable")
+        kth = np.sort(z)[::-1][k - 1]
+        rank = {int(i): r for r, i in enumerate(order)}
+        for row in v.rows:
+            assert row.top_k_tie == (rank[row.index] >= k and z[row.index] == kth)
+
+
+# ---- huge logits on the page -------------------------------------------------------------------------------------
+def test_logits_near_float64s_limit_give_finite_numbers_on_the_page() -> None:
+    v = logits_view(np.array([1e308, -1e308]), ["a", "b"], temperature=0.45, top_k=0, top_p=1.0, min_p=0.0)
+    assert v.probs.tolist() == [1.0, 0.0]
+    assert v.entropy == 0.0
+    assert v.effective_choices == 1.0
+    w = logits_view(np.array([1e308, -1e308, 0.0, 1.7e308]), list("abcd"), temperature=1.0, top_k=0, top_p=1.0, min_p=0)
+    assert w.entropy == scipy.stats.entropy(w.probs) == 0.0
+    assert math.isfinite(w.effective_choices)
+    for view in (v, w):
+        chart = pipeline_chart(view, STYLE)
+        cells = [c for t in chart.tables for row in t.rows for c in row]
+        assert "undefined" not in chart.alt
+        assert "undefined" not in cells
+
+
+# ---- whitespace made visible ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("token", "shown"),
+    [
+        (" the", "␣the"),
+        ("the ", "the␣"),
+        ("   ", "␣␣␣"),
+        ("\t", "⇥"),
+        ("\n", "⏎"),
+        ("new\nline", "new⏎line"),
+        ("a\r\nb", "a⏎b"),
+        ("\tx", "⇥x"),
+        (" New York ", "␣New York␣"),
+        ("cat", "cat"),
+        ("Ġthe", "Ġthe"),
+        ("<unk>", "<unk>"),
+    ],
+)
+def test_visible_whitespace(token: str, shown: str) -> None:
+    assert visible_whitespace(token) == shown
+
+
+def test_the_models_words_are_unchanged(model: NeuralLM) -> None:
+    assert [visible_whitespace(w) for w in model.vocabulary] == list(model.vocabulary)
+
+
+def test_pipeline_chart_shows_whitespace_tokens_visibly() -> None:
+    words = [" the", "   ", "\t", "new\nline", "cat"]
+    v = logits_view(np.array([4.0, 3.0, 2.0, 1.0, 0.0]), words, temperature=1.0, top_k=0, top_p=1.0, min_p=0.0)
+    chart = pipeline_chart(v, STYLE)
+    want = ["␣the", "␣␣␣", "⇥", "new⏎line", "cat"]
+    assert chart.spec["layout"]["yaxis"]["ticktext"] == want
+    assert [row[0] for row in chart.tables[0].rows] == want
+    for w in want:
+        assert f"{w}: raw" in chart.alt
+    assert [c[0] for c in chart.spec["data"][0]["customdata"]] == want
+    assert "new\nline" not in chart.alt
+
+
+# ---- the sentence chart: numbers at a fixed size, clear of the mean line -----------------------------------------
+def sentence_of(model: NeuralLM, n_words: int) -> str:
+    known = ["the", "old", "dog", "barked", "at", "the", "cat", "and", "the", "cat", "chased", "the", "big", "dog"]
+    words = (known * 3)[:n_words]
+    assert all(w in model.vocabulary for w in words)
+    return " ".join(words)
+
+
+@pytest.mark.parametrize("style", [STYLE, PRESENT_STYLE], ids=["standard", "present"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The cat purred on the sofa.",
+        "the zebra qwerty purred loudly",
+        "the dog",
+        "the old dog barked",
+        "the old dog gobbles some eggs in the greenhouse .",  # losses of 0.0036 and 0.0002: "≈ 0"
+    ],
+)
+def test_sentence_chart_numbers_are_a_text_trace_clear_of_bars_and_mean(
+    model: NeuralLM, style: FigureStyle, text: str
+) -> None:
+    score = score_sentence(model, text)
+    chart = sentence_chart(score, style)
+    bars, mean, labels = chart.spec["data"]
+    assert "text" not in bars  # no bar text: Plotly shrinks it to fit the bar
+    assert labels["type"] == "scatter"
+    assert labels["mode"] == "text"
+    assert labels["textfont"]["size"] == style.font_size - 4
+    assert labels["textposition"] == "middle center"
+    assert labels["x"] == bars["x"]
+    ce = [w.ce for w in score.words]
+    for shown, c in zip(labels["text"], ce, strict=True):
+        assert (shown == "≈ 0") if c < 0.005 else abs(float(shown) - c) <= 0.005 + 1e-12
+    # in nats, a line of text is at least its glyphs' height (0.7 em) over the most the plot can be tall
+    layout = chart.spec["layout"]
+    y_max = layout["yaxis"]["range"][1]
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    half = 0.35 * labels["textfont"]["size"] * y_max / plot_px
+    for y, c in zip(labels["y"], ce, strict=True):
+        assert y - half >= c  # above its own bar
+        assert abs(y - score.mean) >= half  # the dashed line passes above or below the digits, never through
+        assert y + half <= y_max  # inside the plot
+    assert mean["name"] == f"mean {fmt(score.mean)} nats"  # the line's label is in the legend
+    assert mean.get("showlegend", True) is not False
+
+
+def test_sentence_chart_drops_its_numbers_beyond_fifteen_words(model: NeuralLM) -> None:
+    fifteen = score_sentence(model, sentence_of(model, 14))  # 14 words and </s>
+    sixteen = score_sentence(model, sentence_of(model, 15))
+    assert len(fifteen.words) == 15
+    assert len(sixteen.words) == 16
+    assert len(sentence_chart(fifteen, STYLE).spec["data"]) == 3
+    data = sentence_chart(sixteen, STYLE).spec["data"]
+    assert len(data) == 2
+    assert not any(trace.get("mode") == "text" or "text" in trace for trace in data)
+    # the table still has every word's number, and the axis still holds every bar
+    chart = sentence_chart(sixteen, STYLE)
+    assert [row[3] for row in chart.tables[0].rows] == [fmt(w.ce) for w in sixteen.words]
+    assert chart.spec["layout"]["yaxis"]["range"][1] >= max(w.ce for w in sixteen.words)
