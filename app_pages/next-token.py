@@ -10,5 +10,5 @@ with page(
     "and what loss each word of a sentence costs.",
     nt.PARAMS,
     toolbar=None,
-):  # the shared example rides along in the URL, as on every page
-    nt.show()
+) as sc:  # the shared example rides along in the URL, as on every page (the live route's messages carry it)
+    nt.show(sc)

@@ -152,7 +152,7 @@ CONTROLS = [
     Control(
         "temperature (slider, ← →)",
         "/next-token",
-        "nt_pipeline_chart",
+        "nt_panel_pipeline",
         _slider("Temperature T"),
         _arrows(True),
         _two("T = 1.0500,", "T = 1.0000,"),
@@ -160,7 +160,7 @@ CONTROLS = [
     Control(
         "top-k (number box, Enter)",
         "/next-token",
-        "nt_pipeline_chart",
+        "nt_panel_pipeline",
         _set_top_k,
         _type_top_k,
         _two("top-k = 6,", "top-k = 5,"),
@@ -168,7 +168,7 @@ CONTROLS = [
     Control(
         "top-p (slider, ← →)",
         "/next-token",
-        "nt_pipeline_chart",
+        "nt_panel_pipeline",
         _slider("Top-p (1 = off)"),
         _arrows(False),
         _two("top-p = 0.9900,", "top-p = 1.0000,"),
@@ -176,7 +176,7 @@ CONTROLS = [
     Control(
         "min-p (slider, ← →)",
         "/next-token",
-        "nt_pipeline_chart",
+        "nt_panel_pipeline",
         _slider("Min-p (0 = off)"),
         _arrows(True),
         _two("min-p = 0.0100)", "min-p = 0)"),
@@ -185,7 +185,7 @@ CONTROLS = [
 SWEEP = Control(
     "temperature rising 1.05, 1.10, ... (slider, →)",
     "/next-token",
-    "nt_pipeline_chart",
+    "nt_panel_pipeline",
     _slider("Temperature T"),
     lambda page, i: page.keyboard.press("ArrowRight"),
     lambda i: f"T = {1 + 0.05 * (i + 1):.4f},",

@@ -118,8 +118,10 @@ def page(
         toolbar(sc)
     for message in [*session.notices(), *problems]:
         st.warning(md_escape(message), icon=":material/warning:")
-    yield sc
-    write_url(params)
+    try:
+        yield sc
+    finally:  # even if the body failed: the address keeps what the widgets now hold
+        write_url(params)
 
 
 def readout(sc: Scenario) -> None:

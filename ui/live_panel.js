@@ -39,6 +39,7 @@ export default function (component) {
       const parts = answer.panel.slots[st.slot];
       if (!parts) return;
       st.drawnSeq = answer.seq;
+      if (st.keyed) st.drawnSig = JSON.stringify(parts);
       later(st, parts);
     });
   }
@@ -46,6 +47,19 @@ export default function (component) {
   st.slot = data.slot;
   st.config = data.config;
   root.dataset.slot = data.slot;
+  if (data.liveKey !== null && data.liveKey !== undefined) {
+    // values from Streamlit's own widgets (next_token_live.js): a rerun for older values than the live answer on
+    // screen is skipped (for at most 3 s: a rerun that never comes cannot freeze the panel), the one for the values
+    // held now is drawn and releases the hold
+    if (live.heldKey && live.heldKey !== data.liveKey && performance.now() - live.heldAt < 3000) return;
+    live.heldKey = null;
+    st.keyed = true;
+    const sig = JSON.stringify(data.parts);
+    if (sig === st.drawnSig) return; // the live answer on screen is this rerun's, to the digit: no second draw
+    st.drawnSig = sig;
+    later(st, data.parts);
+    return;
+  }
   const newer = data.epoch === st.epoch && st.drawnSeq > data.ack; // a live answer on screen is newer
   st.epoch = data.epoch;
   if (!newer) {

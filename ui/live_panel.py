@@ -67,7 +67,7 @@ _panel = st.components.v2.component(
 )
 
 
-KEY_PREFIX = {"playground": "pg", "simplex": "sx", "readout": "readout"}
+KEY_PREFIX = {"playground": "pg", "simplex": "sx", "readout": "readout", "next_token": "nt"}
 """Each panel's widget-key prefix (the page's; the readout is on several pages, one per page)."""
 
 
@@ -77,8 +77,13 @@ def panel_key(page: str, slot: str) -> str:
     return f"{KEY_PREFIX[page]}_panel_{slot}"
 
 
-def show(panel: Panel, slot: str) -> None:
-    """Draw ``slot`` of ``panel``; the same slot of the live route's answers is drawn here during a drag."""
+def show(panel: Panel, slot: str, live_key: str | None = None) -> None:
+    """Draw ``slot`` of ``panel``; the same slot of the live route's answers is drawn here during a drag.
+
+    ``live_key`` is for a panel whose live values come from Streamlit's own widgets (the Next-token page's
+    settings), not the logit pad: the values this rerun was computed for, as the browser writes them. While the
+    browser shows a newer live answer than this rerun's values, the rerun is not drawn (its own rerun follows).
+    """
     page = panel["page"]
     _panel(
         key=panel_key(page, slot),
@@ -89,6 +94,7 @@ def show(panel: Panel, slot: str) -> None:
             "config": CONFIG,
             "epoch": logit_pad.epoch(),
             "ack": logit_pad.ACK.get(),
+            "liveKey": live_key,
         },
     )
 

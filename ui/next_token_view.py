@@ -21,37 +21,40 @@ Your own logits are not in the URL (up to 100,000 rows): they stay in the sessio
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
 from core import logits_file
 from core.figures.next_token import pipeline_chart, sentence_chart
-from core.lm import NeuralLM, load
+from core.lm import NeuralLM
 from core.next_token import greedy as greedy_choice
 from core.next_token import sample
 from core.next_token_views import (
     EVERYTHING_ELSE,
     SentenceScore,
-    StepView,
-    generate,
     logits_view,
     next_logits,
     playground_query,
     read_prompt,
     score_sentence,
 )
+from core.panels.next_token import MAX_PROMPT, PAGE, next_token_panel, settings_key, shipped_model, stage_metrics
+from core.panels.parts import Panel, panel
+from core.panels.parts import chart as chart_part
 from core.query import snap_to_step
+from core.scenario import Scenario
 from core.text import fmt
-from ui import present
+from ui import live_panel, present
 from ui.chart import chart
 from ui.escape import html_escape, md_escape
 from ui.frame import PageParams
 from ui.present import style
 from ui.session import Key
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "assets" / "lm" / "next_token.npz"
-MAX_TEXT = 200
+_HERE = Path(__file__).parent
+MAX_TEXT = MAX_PROMPT
 """Longest prompt or sentence read (in characters)."""
 MAX_WORDS = 30
 
@@ -74,6 +77,7 @@ OWN: Key[logits_file.TokenLogits | None] = Key("nt_own", None)
 OWN_SOURCE: Key[str] = Key("nt_own_source", "")
 OWN_ERROR: Key[str] = Key("nt_own_error", "")
 MODES = {"Sampled": "sample", "Greedy": "greedy"}
+
 TEXTS = (PROMPT, SENTENCE)
 
 
@@ -137,10 +141,9 @@ PARAMS = PageParams(
 )
 
 
-@st.cache_resource(show_spinner=False)
 def model() -> NeuralLM:
-    """The shipped model, read once per server process (0.9 MB)."""
-    return load(MODEL_PATH)
+    """The shipped model, read once per server process (0.9 MB; the live route uses the same copy)."""
+    return shipped_model()
 
 
 def settings() -> dict[str, float | int]:
@@ -194,25 +197,20 @@ def controls() -> None:
     )
 
 
-def _stage_metrics(view: StepView, key: str) -> None:
-    kept, mass, h, eh = st.container(key=key).columns(4)
-    kept.metric("Words kept", f"{view.kept_count:,} of {view.vocab_size:,}")
-    mass.metric(
-        "Probability kept",
-        fmt(view.stages[-1].mass),
-        help="Mass of the kept words under softmax(z / T), before renormalising them to add up to 1.",
-    )
-    h.metric("Entropy H", f"{fmt(view.entropy)} nats", help="Of the final distribution: −Σ p ln p.")
-    eh.metric(
-        "Effective choices e^H",
-        fmt(view.effective_choices),
-        help="As uncertain as a fair choice between this many words.",
-    )
+_live = st.components.v2.component(
+    "softmax_explorer.next_token_live",
+    html="<span hidden></span>",
+    js=(_HERE / "live_client.js").read_text(encoding="utf-8")
+    + (_HERE / "next_token_live.js").read_text(encoding="utf-8"),
+)
 
 
-def _chart_with_metrics(view: StepView, key: str, chosen: int | None = None) -> None:
-    _stage_metrics(view, f"{key}_facts")
-    chart(pipeline_chart(view, style(), chosen), key)
+def _live_watch(sc: Scenario, extra: dict[str, Any], key: str) -> None:
+    """Sends the decoding settings over the live route while they change (``next_token_live.js``)."""
+    _live(
+        key="nt_live",
+        data={"context": live_panel.context(PAGE, sc) | {"logits": list(sc.logits)}, "extra": extra, "key": key},
+    )
 
 
 # ---- generate ---------------------------------------------------------------------------------------------------
@@ -221,23 +219,17 @@ def _prompt_notes(notes: tuple[str, ...]) -> None:
         st.info(md_escape(note), icon=":material/info:")
 
 
-def _text_html(prompt: tuple[str, ...], words: list[tuple[str, float]], shown: int) -> str:
-    """The prompt, then each generated word with its probability; the word whose step is shown is marked."""
-    parts = [f'<span class="nt-prompt">{html_escape(" ".join(prompt) or "<s>")}</span>']
-    for i, (word, p) in enumerate(words, start=1):
-        mark = ' aria-current="step"' if i == shown else ""
-        parts.append(f'<span class="nt-word"{mark}>{html_escape(word)}<small>{html_escape(fmt(p, 3))}</small></span>')
-    return f'<p class="nt-text" aria-label="Generated text, each word with its probability">{" ".join(parts)}</p>'
-
-
-def generate_tab() -> None:
+def generate_tab(sc: Scenario) -> None:
     m = model()
-    st.text_input(
-        "Prompt", max_chars=MAX_TEXT, key=PROMPT.name, help="Lower case; words the model does not know become <unk>."
-    )
-    prompt = read_prompt(PROMPT.get(), m.vocabulary)
-    _prompt_notes(prompt.notes)
-    mode, seed, n = st.columns([2, 1, 1])
+    prompt_box, mode, seed, n = st.columns([4, 2, 1, 1])
+    with prompt_box:
+        st.text_input(
+            "Prompt",
+            max_chars=MAX_TEXT,
+            key=PROMPT.name,
+            help="Lower case; words the model does not know become <unk>.",
+        )
+    _prompt_notes(read_prompt(PROMPT.get(), m.vocabulary).notes)
     with mode:
         st.radio(
             "Choose each word",
@@ -259,19 +251,43 @@ def generate_tab() -> None:
         )
     with n:
         st.number_input("Words", min_value=1, max_value=MAX_WORDS, step=1, key=N.name)
-    steps = generate(m, prompt.ids, int(N.get()), seed=int(SEED.get()), greedy=greedy, **settings())  # type: ignore[arg-type]
-    if STEP.get() > len(steps):  # fewer words than before (a shorter run, or the text ended): show the last
-        STEP.set(len(steps))
-    st.html(_text_html(prompt.tokens, [(s.word, s.prob) for s in steps], STEP.get()))
-    if len(steps) > 1:
-        st.slider("Show the step that chose word", 1, len(steps), key=STEP.name)
-    shown = steps[STEP.get() - 1]
-    st.markdown(
-        f"**Word {STEP.get()}**, after “{md_escape(' '.join(shown.view.context))}” (the model sees the last "
-        f"{m.context} words): {'the most probable,' if greedy else 'drawn:'} **{md_escape(shown.word)}**, "
-        f"p = {fmt(shown.prob)}."
-    )
-    _chart_with_metrics(shown.view, "nt_pipeline_chart", shown.index)
+    # the text and its step's numbers beside the chart: a projector shows the word and its pipeline together
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        shown, key = _text_and_step(sc, greedy)
+    with right:
+        live_panel.show(shown, "pipeline", key)
+
+
+def _text_and_step(sc: Scenario, greedy: bool) -> tuple[Panel, str]:
+    """The generated text, the step slider and the step's numbers; the live panel and its settings key."""
+    extra = {
+        "t": float(T.get()),
+        "k": int(K.get()),
+        "p": float(P.get()),
+        "min_p": float(MIN_P.get()),
+        "prompt": PROMPT.get(),
+        "greedy": greedy,
+        "seed": int(SEED.get()),
+        "n": int(N.get()),
+        "step": int(STEP.get()),
+    }
+    shown = next_token_panel(sc, extra, style())
+    if STEP.get() > shown["state"]["steps"]:  # fewer words than before (a shorter run, or the text ended)
+        STEP.set(shown["state"]["steps"])
+    key = settings_key(extra["t"], extra["k"], extra["p"], extra["min_p"])
+    live_panel.show(shown, "text", key)
+    if shown["state"]["steps"] > 1:
+        st.slider(
+            "Word shown (scrub back to any step)",
+            1,
+            shown["state"]["steps"],
+            key=STEP.name,
+            help="Which generated word's step the chart draws: the distribution it was chosen from.",
+        )
+    live_panel.show(shown, "facts", key)
+    _live_watch(sc, extra, key)
+    return shown, key
 
 
 # ---- score a sentence -------------------------------------------------------------------------------------------
@@ -280,7 +296,8 @@ def _word_links(score: SentenceScore) -> str:
     for i, w in enumerate(score.words):
         href = html_escape("./?" + urlencode({**playground_query(score, i), **present.url_value()}))
         links.append(
-            f'<a class="nt-link" href="{href}" target="_self" title="Open this step in the Playground">'
+            f'<a class="nt-link" href="{href}" target="_blank" rel="noopener" '
+            'title="Open this step in the Playground (a new tab: this page stays as it is)">'
             f"{html_escape(w.word)}<small>CE {html_escape(fmt(w.ce, 3))}</small></a>"
         )
     return f'<nav class="nt-links" aria-label="Open a word in the Playground">{"".join(links)}</nav>'
@@ -296,6 +313,12 @@ def score_tab() -> None:
         return
     _prompt_notes(score.notes)
     n = len(score.words)
+    if (T.get(), K.get(), P.get(), MIN_P.get()) != (T.default, K.default, P.default, MIN_P.default):
+        st.info(
+            "The decoding settings above do not change this tab: a sentence is scored at T = 1 with no filters, "
+            "the loss the model was trained on.",
+            icon=":material/info:",
+        )
     st.caption(
         "Teacher forcing: each word is predicted from the true words before it (at T = 1, no filters: the loss "
         "the model was trained on). The sentence ends with </s>, which the model must predict too."
@@ -322,13 +345,16 @@ def score_tab() -> None:
 
 
 # ---- your own logits --------------------------------------------------------------------------------------------
+_KEPT = " The logits shown are still the last good ones."
+
+
 def _take(text: str, source: str) -> None:
     try:
         OWN.set(logits_file.read_logits(text, filename=source))
         OWN_SOURCE.set(source or "pasted text")
         OWN_ERROR.set("")
     except ValueError as err:
-        OWN_ERROR.set(f"{source or 'The pasted text'}: {err}. The logits shown are still the last good ones.")
+        OWN_ERROR.set(f"{source or 'The pasted text'}: {err}.{_KEPT if OWN.get() is not None else ''}")
 
 
 def _read_paste() -> None:
@@ -343,9 +369,7 @@ def _read_upload() -> None:
     try:
         text = f.getvalue().decode("utf-8")
     except UnicodeDecodeError as err:
-        OWN_ERROR.set(
-            f"{name}: not UTF-8 text (byte {err.start + 1:,}). The logits shown are still the last good ones."
-        )
+        OWN_ERROR.set(f"{name}: not UTF-8 text (byte {err.start + 1:,}).{_KEPT if OWN.get() is not None else ''}")
         return
     _take(text, name)
 
@@ -362,7 +386,8 @@ def _example() -> None:
 def own_tab() -> None:
     st.markdown(
         f'Any model\'s next-token logits, as JSON (`{{"token": logit, …}}`) or CSV (token, logit): up to '
-        f"{logits_file.MAX_ROWS:,} rows, {logits_file.MAX_BYTES // 2**20} MB. GPT-2 has 50,257 tokens."
+        f"{logits_file.MAX_ROWS:,} rows, {logits_file.MAX_BYTES // 2**20} MiB ({logits_file.MAX_BYTES / 1e6:.1f} MB). "
+        "GPT-2 has 50,257 tokens."
     )
     paste, upload = st.columns(2)
     with paste:
@@ -389,17 +414,21 @@ def own_tab() -> None:
         st.info("No logits yet: paste or upload some, or load this page's model.", icon=":material/upload:")
         return
     st.caption(md_escape(f"From {OWN_SOURCE.get()}. " + " ".join(own.notes)))
-    view = logits_view(own.logits, own.tokens, **settings())  # type: ignore[arg-type]
+    try:
+        view = logits_view(own.logits, own.tokens, **settings())  # type: ignore[arg-type]
+    except ValueError as err:  # core refuses what it cannot compute: say so, keep the page
+        st.error(md_escape(f"These logits cannot be decoded at these settings: {err}."), icon=":material/error:")
+        return
+    own_panel = panel(PAGE, {"own": [stage_metrics(view), chart_part("nt_own", pipeline_chart(view, style()))]})
     best = own.tokens[int(greedy_choice(view.probs))]
     drawn = own.tokens[int(sample(view.probs, int(SEED.get())))]
     st.markdown(
         f"Greedy picks **{md_escape(repr(best))}**; sampled with seed {int(SEED.get())}: **{md_escape(repr(drawn))}** "
         "(tokens are quoted: a leading space is part of one)."
     )
-    _chart_with_metrics(view, "nt_own_chart")
+    live_panel.show(own_panel, "own")
 
 
-FACTS = ", ".join(f".st-key-{key}_facts" for key in ("nt_pipeline_chart", "nt_own_chart"))
 CSS = """<style>
 .nt-text { font-size: 1.25rem; line-height: 2.6; margin: 0.3rem 0; overflow-wrap: anywhere; }
 .nt-prompt { font-weight: 600; }
@@ -407,20 +436,14 @@ CSS = """<style>
   padding: 0.1rem 0.35rem; margin: 0 0.1rem; border-radius: 0.3rem; border: 1px solid rgba(128,128,128,0.35); }
 .nt-word small, .nt-link small { font-size: 0.7em; opacity: 0.85; font-variant-numeric: tabular-nums; }
 .nt-word[aria-current] { border: 2px solid currentColor; font-weight: 700; }
-@media (max-width: 640px) {  /* the four numbers two by two, not one per screenful */
-  :is(FACTS) [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; gap: 0.5rem 1rem !important; }
-  :is(FACTS) [data-testid="stColumn"] {
-    flex: 1 1 calc(50% - 1rem) !important; min-width: calc(50% - 1rem) !important; }
-  :is(FACTS) [data-testid="stMetricValue"] { font-size: 1.6rem; }
-}
 .nt-formulas { font-size: 1.1rem; line-height: 1.8; margin: 0.4rem 0 0.8rem; font-variant-numeric: tabular-nums; }
 .nt-links { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.2rem 0 0.6rem; }
 .nt-link { min-height: 44px; min-width: 44px; justify-content: center; text-decoration: none; font-size: 1.1rem; }
 .nt-link:focus-visible { outline: 3px solid #0072B2; outline-offset: 2px; }
-</style>""".replace("FACTS", FACTS)
+</style>"""
 
 
-def show() -> None:
+def show(sc: Scenario) -> None:
     """The page's body under its title: the settings, then the three tabs."""
     for key in (*TEXTS, MODE):
         key.setdefault()  # before their widgets, which would start empty
@@ -428,7 +451,7 @@ def show() -> None:
     controls()
     gen, score, own = st.tabs(["Generate", "Score a sentence", "Your own logits"])
     with gen:
-        generate_tab()
+        generate_tab(sc)
     with score:
         score_tab()
     with own:

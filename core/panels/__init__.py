@@ -20,13 +20,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from core.figures.style import FigureStyle
+from core.panels.next_token import next_token_panel
 from core.panels.parts import Panel
 from core.panels.playground import playground_panel
 from core.panels.readout import readout_panel
 from core.panels.simplex import simplex_panel
 from core.scenario import Scenario
 
-__all__ = ["PANELS", "Panel", "PanelFunction", "playground_panel", "readout_panel", "simplex_panel"]
+__all__ = ["PANELS", "Panel", "PanelFunction", "next_token_panel", "playground_panel", "readout_panel", "simplex_panel"]
 
 PanelFunction = Callable[[Scenario, Mapping[str, Any], FigureStyle], Panel]
 
@@ -34,6 +35,7 @@ PANELS: dict[str, PanelFunction] = {
     "playground": playground_panel,
     "simplex": simplex_panel,
     "readout": readout_panel,
+    "next_token": next_token_panel,
 }
 """Each page's panel function by the name the browser sends (the Softmax, Cross-entropy and Learning pages share
-the readout under their logits)."""
+the readout under their logits; the Next-token page's follows its decoding settings, not the logits)."""

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from streamlit.testing.v1 import AppTest
 
 from core.lm import load
-from tests.app.support import html_text, metric, open_page, plain, url
+from tests.app.support import html_text, metric, open_page, panel_slots, plain, url
 
 PAGE = "app_pages/next-token.py"
 MODEL = load(Path(__file__).resolve().parents[2] / "assets" / "lm" / "next_token.npz")
@@ -113,9 +113,22 @@ def shows(text: str, expected: float) -> bool:
     return abs(value - expected) <= half * (1 + 1e-9)
 
 
+SLOTS = {GENERATE: "facts", OWN: "own", "nt_pipeline_chart": "pipeline", "nt_own_chart": "own"}
+"""Where a tab's pipeline is drawn: a slot of the page's live panel (core/panels/next_token.py)."""
+
+
+def slot_parts(at: AppTest, slot: str) -> list[dict[str, Any]]:
+    return panel_slots(at).get(slot, [])
+
+
 def facts(at: AppTest, tab: int) -> dict[str, str]:
     """The four pipeline metrics of a tab (Words kept, Probability kept, Entropy H, Effective choices e^H)."""
-    return {m.label: m.value for m in at.tabs[tab].metric}
+    return {
+        m["label"]: m["value"]
+        for part in slot_parts(at, SLOTS[tab])
+        if part["kind"] == "metrics"
+        for m in part["items"]
+    }
 
 
 def assert_facts(at: AppTest, tab: int, z: NDArray[np.float64], **settings: Any) -> None:
@@ -131,7 +144,10 @@ def assert_facts(at: AppTest, tab: int, z: NDArray[np.float64], **settings: Any)
 
 
 def chart_data(at: AppTest, key: str) -> list[dict[str, Any]]:
-    """The traces of the chart drawn under ``key`` (the spec the page sent to its chart component)."""
+    """The traces of the chart ``key`` names: a pipeline (drawn by the page's live panel) or the sentence's (its
+    own chart component)."""
+    if key in SLOTS:
+        return list(next(p for p in slot_parts(at, SLOTS[key]) if p["kind"] == "chart")["spec"]["data"])
     element = next(e for e in at.get("bidi_component") if e.key == key)
     return list(json.loads(element.proto.json)["spec"]["data"])
 
@@ -150,22 +166,30 @@ def expected_bars(z: NDArray[np.float64], **settings: Any) -> list[float]:
 _WORD = re.compile(r'<span class="nt-word"( aria-current="step")?>(.*?)<small>(.*?)</small></span>')
 
 
+def text_markup(at: AppTest) -> str:
+    """The Generate tab's text and its step line (the live panel's ``text`` slot)."""
+    return str(next(p for p in slot_parts(at, "text") if p["kind"] == "html")["html"])
+
+
 def generated(at: AppTest) -> list[tuple[str, str]]:
     """The generated words and their shown probabilities, in order."""
-    markup = next(h.value for h in at.html if 'class="nt-text"' in h.value)
+    markup = text_markup(at)
     return [(html.unescape(w), html.unescape(p)) for _, w, p in _WORD.findall(markup)]
 
 
 def current_step(at: AppTest) -> int:
     """Which generated word (from 1) the text marks as the one whose step is shown."""
-    markup = next(h.value for h in at.html if 'class="nt-text"' in h.value)
+    markup = text_markup(at)
     marks = [i for i, (mark, _, _) in enumerate(_WORD.findall(markup), start=1) if mark]
     assert len(marks) == 1, marks
     return marks[0]
 
 
 def step_note(at: AppTest) -> str:
-    return next(plain(m.value) for m in at.markdown if plain(m.value).startswith("**Word "))
+    """The line on the shown step, as read (bold as ``**``)."""
+    note = re.search(r'<p class="nt-step">(.*?)</p>', text_markup(at))
+    assert note, text_markup(at)
+    return html.unescape(note.group(1).replace("<b>", "**").replace("</b>", "**"))
 
 
 def playground_links(at: AppTest) -> list[tuple[str, str, dict[str, str]]]:

@@ -326,7 +326,9 @@ def test_the_page_reads_an_8_mib_upload_through_nginx_and_refuses_one_byte_more(
     uploader.locator('input[type="file"]').set_input_files(
         {"name": "one-byte-more.json", "mimeType": "application/json", "buffer": bigger}
     )
-    error = page.locator('[data-testid="stAlert"]').filter(has_text="one-byte-more.json: the input is larger than 8 MB")
+    error = page.locator('[data-testid="stAlert"]').filter(
+        has_text="one-byte-more.json: the input is larger than 8 MiB (8,388,608 bytes)"
+    )
     expect(error).to_be_visible(timeout=60_000)
     expect(error).to_contain_text("The logits shown are still the last good ones.")
     expect(read).to_be_visible()  # the first file's logits stay

@@ -26,8 +26,8 @@ from tests.numbers import read_number
 
 MODEL = Path(__file__).resolve().parents[2] / "assets" / "lm" / "next_token.npz"
 PROMPT = "when the cat is"  # the page's default prompt
-CHART = ".st-key-nt_pipeline_chart"
-OWN_CHART = ".st-key-nt_own_chart"
+CHART = ".st-key-nt_panel_pipeline"  # the page's live panel (core/panels/next_token.py)
+OWN_CHART = ".st-key-nt_panel_own"
 PLAYGROUND_CE = '.live-panel .lp-metric[data-key="ce"] .lp-value'  # as tests/e2e/test_playground_browser.py
 PHONE: dict[str, Any] = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 FIRST_DRAW_MS = 30_000
@@ -160,7 +160,11 @@ def panel(page: Page, tab: str) -> Locator:
 
 
 def metric(scope: Page | Locator, label: str) -> Locator:
-    return scope.locator(f'[data-testid="stMetric"]:has-text("{label}") [data-testid="stMetricValue"]').first
+    """A shown number: a Streamlit metric, or one of a live panel's (labelled "label: value")."""
+    return scope.locator(
+        f'[data-testid="stMetric"]:has-text("{label}") [data-testid="stMetricValue"], '
+        f'.lp-metric[aria-label^="{label}: "] .lp-value'
+    ).first
 
 
 def expect_pipeline(scope: Page | Locator, chart: str, z: npt.ArrayLike, words: list[str], **settings: Any) -> None:
@@ -172,8 +176,8 @@ def expect_pipeline(scope: Page | Locator, chart: str, z: npt.ArrayLike, words: 
     expect(metric(scope, "Entropy H")).to_have_text(f"{four(h)} nats")
     expect(metric(scope, "Effective choices e^H")).to_have_text(four(math.exp(h)))
     rows = shown_rows(z)
-    raw = softmax(np.asarray(z, dtype=np.float64))
-    want = {"words": [words[i] for i in rows], "raw": [raw[i] for i in rows], "final": [final[i] for i in rows]}
+    scaled = softmax(np.asarray(z, dtype=np.float64) / settings["t"])  # the pale bar: what the filters act on
+    want = {"words": [words[i] for i in rows], "raw": [scaled[i] for i in rows], "final": [final[i] for i in rows]}
     page = scope if isinstance(scope, Page) else scope.page
     page.wait_for_function(
         """([sel, want]) => {
@@ -311,7 +315,7 @@ def test_the_generate_controls(page: Page, app_url: str) -> None:
     expect(page.locator(".nt-text .nt-word")).to_have_count(4)
     assert generated(page) == greedy[:4]
 
-    step = page.get_by_role("slider", name="Show the step that chose word")
+    step = page.get_by_role("slider", name="Word shown (scrub back to any step)")
     step.focus()
     page.keyboard.press("End")
     wait_param(page, "nt_step", "4")
@@ -392,7 +396,10 @@ def test_a_scored_word_opens_the_playground_with_the_same_loss(page: Page, app_u
     expect(link.locator("small")).to_have_text(f"CE {ce[i]:.3f}")
     shown = link.locator("small").inner_text().removeprefix("CE ")
 
-    link.click()
+    expect(link).to_have_attribute("target", "_blank")  # a new tab: the sentence stays where it was
+    with page.context.expect_page() as opened:
+        link.click()
+    sentence_page, page = page, opened.value
     page.wait_for_url(lambda u: urlparse(u).path == "/" and "classes" in parse_qs(urlparse(u).query))
     page.wait_for_selector(PLAYGROUND_CE)
     page.wait_for_selector(IDLE)
@@ -410,6 +417,7 @@ def test_a_scored_word_opens_the_playground_with_the_same_loss(page: Page, app_u
     expect(page.locator(PLAYGROUND_CE)).to_have_text(f"{ce[i]:.4f} nats")
     playground = read_number(page.locator(PLAYGROUND_CE).inner_text().removesuffix(" nats"))
     assert f"{playground:.{len(shown.split('.')[1])}f}" == shown  # the same loss, to the digits the link shows
+    expect(sentence_page.locator(".nt-link")).to_have_count(len(words) + 1)  # the first tab is as it was
 
 
 # ---- 5. your own logits --------------------------------------------------------------------------------------------
@@ -524,3 +532,57 @@ def test_on_a_phone_no_tab_scrolls_sideways(browser: Browser, app_url: str) -> N
     expect(page.locator('[data-testid="stException"]')).to_have_count(0)
     assert errors == []
     context.close()
+
+
+# ---- the live path: the chart follows a dragged slider before any rerun ----------------------------------------------
+LIVE_PROBE = """() => {
+  window.__ntAnswers = [];
+  window.__explorerLive.subscribe((a) => { if (a.ok && a.panel.page === 'next_token') window.__ntAnswers.push(a); });
+  window.__ntRuns = 0;
+  new MutationObserver(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app && app.getAttribute('data-test-script-state') === 'running') window.__ntRuns += 1;
+  }).observe(document.querySelector('[data-testid="stApp"]'), { attributes: true });
+}"""
+
+
+def test_dragging_temperature_redraws_the_chart_live_and_the_release_commits_it(page: Page, app_url: str) -> None:
+    """While the pointer holds the thumb, the route's answers redraw the chart (no rerun: Streamlit's slider only
+    sends its value on release); the release reruns the page, which writes the URL, and the chart stays the same."""
+    open_next_token(page, app_url + "/next-token?nt_mode=greedy&nt_n=3&nt_prompt=the+old+dog")
+    expect(page.locator(f"{CHART} .explorer-chart .main-svg").first).to_be_attached()
+    page.wait_for_function("() => window.__explorerLive && window.__explorerLive.ready()")
+    page.evaluate(LIVE_PROBE)
+    before = page.locator(f"{CHART} .explorer-chart").get_attribute("aria-label") or ""
+    assert "T = 1.0000," in before
+    track = page.locator('.st-key-nt_t [data-testid="stSlider"] [data-orientation="horizontal"]').nth(1)
+    box = track.bounding_box()
+    assert box
+    thumb = page.locator(".st-key-nt_t input[type=range]").locator("xpath=../..")
+    start = thumb.bounding_box()
+    assert start
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    for i in range(1, 6):  # towards T = 5, in steps, the button held
+        page.mouse.move(start["x"] + i * (box["x"] + box["width"] - start["x"]) / 6, start["y"] + start["height"] / 2)
+        page.wait_for_function("(n) => window.__ntAnswers.length >= n", arg=i)
+    page.wait_for_function(  # the chart shows the latest answer (drawn in the next animation frame)
+        """(sel) => {
+          const last = window.__ntAnswers[window.__ntAnswers.length - 1].panel.slots.pipeline[0].alt;
+          return document.querySelector(sel).getAttribute('aria-label') === last;
+        }""",
+        arg=f"{CHART} .explorer-chart",
+    )
+    held = page.locator(f"{CHART} .explorer-chart").get_attribute("aria-label") or ""
+    assert held != before  # redrawn from a live answer
+    assert page.evaluate("() => window.__ntRuns") == 0  # and no rerun while the button is held
+    assert query(page)["nt_t"] == "1"
+    page.mouse.up()
+    page.wait_for_function("() => window.__ntRuns > 0")
+    page.wait_for_selector(IDLE)
+    t = float(query(page)["nt_t"])
+    assert 1 < t <= 5
+    settled = page.locator(f"{CHART} .explorer-chart").get_attribute("aria-label") or ""
+    assert f"T = {four(t)}," in settled  # the committed value's chart
+    z = ref().logits(["the", "old", "dog"])
+    expect_pipeline(page, CHART, z, ref().vocab, t=t, k=0, p=1.0, min_p=0.0)
