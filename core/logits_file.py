@@ -356,6 +356,8 @@ def to_json(tokens: Sequence[str], logits: npt.ArrayLike) -> str:
         raise ValueError(f"one logit per token: {values.shape} logits for {len(tokens)} tokens")
     if len(set(tokens)) != len(tokens):
         raise ValueError("each token once: the tokens have duplicates")
+    if np.isnan(values).any() or (values == np.inf).any():
+        raise ValueError("logits must be finite or -inf (what read_logits reads back), not NaN or +inf")
     return json.dumps(dict(zip(tokens, values.tolist(), strict=True)), ensure_ascii=False)
 
 

@@ -13,6 +13,7 @@ on screen while the logits are, see ``ui/theme.py``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -120,8 +121,11 @@ def page(
         st.warning(md_escape(message), icon=":material/warning:")
     try:
         yield sc
-    finally:  # even if the body failed: the address keeps what the widgets now hold
-        write_url(params)
+    except BaseException:  # even if the body failed, the address keeps what the widgets hold; its error shows
+        with contextlib.suppress(Exception):
+            write_url(params)
+        raise
+    write_url(params)
 
 
 def readout(sc: Scenario) -> None:

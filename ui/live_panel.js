@@ -24,6 +24,30 @@ function later(st, parts) {
   });
 }
 
+// A rerun of a panel whose live values come from Streamlit's own widgets (next_token_live.js). A rerun for other
+// values than the live answer on screen is held back while that answer is fresh (its own rerun follows), and drawn
+// when the hold expires if nothing newer came: the committed state always ends up on screen. A rerun identical to
+// what is drawn is not drawn twice; once a rerun is drawn, answers to values sent before it are dropped.
+const HOLD_MS = 3000;
+
+function keyedRerun(st, data, live) {
+  clearTimeout(st.holdTimer);
+  const sig = JSON.stringify(data.parts);
+  const apply = () => {
+    if (live.heldKey === data.liveKey || performance.now() - (live.heldAt || 0) >= HOLD_MS) live.heldKey = null;
+    st.drawnSeq = Math.max(st.drawnSeq, live.sentSeq ?? -1);
+    if (sig === st.drawnSig) return; // the live answer on screen is this rerun's, to the digit
+    st.drawnSig = sig;
+    later(st, data.parts);
+  };
+  const age = performance.now() - (live.heldAt || 0);
+  if (st.drawnSig !== undefined && live.heldKey && live.heldKey !== data.liveKey && age < HOLD_MS) {
+    st.holdTimer = setTimeout(() => { if (st.root.isConnected) apply(); }, HOLD_MS - age + 50);
+    return;
+  }
+  apply();
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   const root = parentElement.querySelector(".live-panel");
@@ -39,7 +63,8 @@ export default function (component) {
       const parts = answer.panel.slots[st.slot];
       if (!parts) return;
       st.drawnSeq = answer.seq;
-      if (st.keyed) st.drawnSig = JSON.stringify(parts);
+      clearTimeout(st.holdTimer); // a newer value than any rerun held back
+      st.drawnSig = JSON.stringify(parts);
       later(st, parts);
     });
   }
@@ -48,16 +73,7 @@ export default function (component) {
   st.config = data.config;
   root.dataset.slot = data.slot;
   if (data.liveKey !== null && data.liveKey !== undefined) {
-    // values from Streamlit's own widgets (next_token_live.js): a rerun for older values than the live answer on
-    // screen is skipped (for at most 3 s: a rerun that never comes cannot freeze the panel), the one for the values
-    // held now is drawn and releases the hold
-    if (live.heldKey && live.heldKey !== data.liveKey && performance.now() - live.heldAt < 3000) return;
-    live.heldKey = null;
-    st.keyed = true;
-    const sig = JSON.stringify(data.parts);
-    if (sig === st.drawnSig) return; // the live answer on screen is this rerun's, to the digit: no second draw
-    st.drawnSig = sig;
-    later(st, data.parts);
+    keyedRerun(st, data, live);
     return;
   }
   const newer = data.epoch === st.epoch && st.drawnSeq > data.ack; // a live answer on screen is newer

@@ -14,11 +14,13 @@ function sliderValue(key) {
   return Number.isFinite(v) ? Number(v.toFixed(6)) : null;
 }
 
-function topK() {
+// The top-k box's value; while it is half-typed (or out of range) the committed value stands, as Streamlit puts it
+// back when the box loses focus.
+function topK(committed, max) {
   const box = document.querySelector(".st-key-nt_k input");
-  if (!box || !/^\s*\d+\s*$/.test(box.value)) return null; // half-typed or not a whole number: wait
+  if (!box || !/^\s*\d+\s*$/.test(box.value)) return committed;
   const k = Number(box.value);
-  return k <= 100000 ? k : null;
+  return k <= max ? k : committed;
 }
 
 function install(state) {
@@ -26,7 +28,10 @@ function install(state) {
   const send = () => {
     const d = state.data;
     if (!d) return;
-    const values = { t: sliderValue(SLIDERS.t), k: topK(), p: sliderValue(SLIDERS.p), min_p: sliderValue(SLIDERS.min_p) };
+    const shown = document.querySelector(".st-key-nt_panel_pipeline");
+    if (!shown || shown.offsetParent === null) return; // another tab: its own rerun at the gesture's end
+    const k = topK(d.extra.k, d.kMax);
+    const values = { t: sliderValue(SLIDERS.t), k, p: sliderValue(SLIDERS.p), min_p: sliderValue(SLIDERS.min_p) };
     if (Object.values(values).some((v) => v === null)) return;
     const key = [values.t, values.k, values.p, values.min_p].map(String).join("|");
     if (key === state.sentKey) return;
@@ -36,15 +41,18 @@ function install(state) {
     live.heldKey = key; // a rerun for other values is not drawn over this answer for a while (live_panel.js)
     live.heldAt = performance.now();
     state.seq = Math.max(state.seq, live.floorSeq ?? -1) + 1; // above any answer the logit pad had dropped
+    live.sentSeq = state.seq; // a rerun drawn after this drops answers up to it (live_panel.js)
     live.send({ ...d.context, seq: state.seq, extra: { ...d.extra, ...values } });
   };
   // aria-valuetext changes as a thumb moves (pointer or keys)
   new MutationObserver((records) => {
     if (records.some((r) => r.target.closest && r.target.closest(".st-key-nt_t, .st-key-nt_p, .st-key-nt_minp"))) send();
   }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-valuetext", "value"] });
-  document.addEventListener("input", (e) => {
-    if (e.target && e.target.closest && e.target.closest(".st-key-nt_k")) send();
-  }, true);
+  const inTopK = (e) => e.target && e.target.closest && e.target.closest(".st-key-nt_k");
+  document.addEventListener("input", (e) => { if (inTopK(e)) send(); }, true);
+  // leaving the box: Streamlit puts back the committed value when what was typed is empty or out of range,
+  // without a rerun when nothing changed; read it again so the chart shows what is committed
+  document.addEventListener("focusout", (e) => { if (inTopK(e)) requestAnimationFrame(send); }, true);
 }
 
 export default function (component) {

@@ -27,22 +27,27 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from core import logits_file
-from core.figures.next_token import pipeline_chart, sentence_chart
+from core.figures.next_token import sentence_chart
 from core.lm import NeuralLM
-from core.next_token import greedy as greedy_choice
-from core.next_token import sample
 from core.next_token_views import (
     EVERYTHING_ELSE,
     SentenceScore,
-    logits_view,
     next_logits,
     playground_query,
     read_prompt,
     score_sentence,
 )
-from core.panels.next_token import MAX_PROMPT, PAGE, next_token_panel, settings_key, shipped_model, stage_metrics
-from core.panels.parts import Panel, panel
-from core.panels.parts import chart as chart_part
+from core.panels.next_token import (
+    MAX_PROMPT,
+    MAX_WORDS,
+    PAGE,
+    RANGES,
+    next_token_panel,
+    own_logits_panel,
+    settings_key,
+    shipped_model,
+)
+from core.panels.parts import Panel
 from core.query import snap_to_step
 from core.scenario import Scenario
 from core.text import fmt
@@ -56,7 +61,6 @@ from ui.session import Key
 _HERE = Path(__file__).parent
 MAX_TEXT = MAX_PROMPT
 """Longest prompt or sentence read (in characters)."""
-MAX_WORDS = 30
 
 T: Key[float] = Key("nt_t", 1.0)
 K: Key[int] = Key("nt_k", 0)
@@ -117,14 +121,9 @@ def _write_texts() -> dict[str, str]:
 
 
 PARAMS = PageParams(
-    {
-        T.name: ((0.05, 5.0), T.default),
-        K.name: ((0, 100_000), K.default),
-        P.name: ((0.01, 1.0), P.default),
-        MIN_P.name: ((0.0, 1.0), MIN_P.default),
-        SEED.name: ((0, 999_999), SEED.default),
-        N.name: ((1, MAX_WORDS), N.default),
-        STEP.name: ((1, MAX_WORDS), STEP.default),
+    {  # every range from core (RANGES), which checks the live route's messages by the same numbers
+        key.name: (RANGES[name], key.default)
+        for name, key in (("t", T), ("k", K), ("p", P), ("min_p", MIN_P), ("seed", SEED), ("n", N), ("step", STEP))
     },
     snap={
         T.name: snap_to_step(0.05),
@@ -157,8 +156,7 @@ def controls() -> None:
     with t:
         st.slider(
             "Temperature T",
-            0.05,
-            5.0,
+            *RANGES["t"],
             step=0.05,
             key=T.name,
             help="Every logit is divided by T before softmax: below 1 sharpens, above 1 flattens.",
@@ -166,8 +164,8 @@ def controls() -> None:
     with k:
         st.number_input(
             "Top-k (0 = off)",
-            min_value=0,
-            max_value=100_000,
+            min_value=int(RANGES["k"][0]),
+            max_value=int(RANGES["k"][1]),
             step=1,
             key=K.name,
             help="Keep the k most probable words (words tied with the k-th stay too).",
@@ -175,8 +173,7 @@ def controls() -> None:
     with p:
         st.slider(
             "Top-p (1 = off)",
-            0.01,
-            1.0,
+            *RANGES["p"],
             step=0.01,
             key=P.name,
             help="Keep the fewest most probable words whose probabilities add up to at least p (nucleus).",
@@ -184,8 +181,7 @@ def controls() -> None:
     with mp:
         st.slider(
             "Min-p (0 = off)",
-            0.0,
-            1.0,
+            *RANGES["min_p"],
             step=0.01,
             key=MIN_P.name,
             help="Drop every word less probable than min-p × the most probable word's probability.",
@@ -209,7 +205,12 @@ def _live_watch(sc: Scenario, extra: dict[str, Any], key: str) -> None:
     """Sends the decoding settings over the live route while they change (``next_token_live.js``)."""
     _live(
         key="nt_live",
-        data={"context": live_panel.context(PAGE, sc) | {"logits": list(sc.logits)}, "extra": extra, "key": key},
+        data={
+            "context": live_panel.context(PAGE, sc) | {"logits": list(sc.logits)},
+            "extra": extra,
+            "key": key,
+            "kMax": RANGES["k"][1],
+        },
     )
 
 
@@ -242,8 +243,8 @@ def generate_tab(sc: Scenario) -> None:
     with seed:
         st.number_input(
             "Seed",
-            min_value=0,
-            max_value=999_999,
+            min_value=int(RANGES["seed"][0]),
+            max_value=int(RANGES["seed"][1]),
             step=1,
             key=SEED.name,
             disabled=greedy,
@@ -326,7 +327,12 @@ def score_tab() -> None:
     total, mean, ppl = st.columns(3)
     total.metric("Total cross-entropy", f"{fmt(score.total)} nats")
     mean.metric("Mean per word", f"{fmt(score.mean)} nats")
-    ppl.metric("Perplexity e^mean", fmt(score.perplexity), help="As unsure as a fair choice between this many words.")
+    ppl.metric(
+        "Perplexity e^mean",
+        fmt(score.perplexity),
+        help=f"As unsure as a fair choice between this many words. Guessing evenly among all {len(m.vocabulary)} "
+        "words would give exactly that many: more means the model was confidently wrong somewhere.",
+    )
     chart(sentence_chart(score, style()), "nt_sentence_chart")
     st.html(
         '<p class="nt-formulas" aria-label="The formulas with this sentence\'s numbers">'
@@ -414,16 +420,17 @@ def own_tab() -> None:
         st.info("No logits yet: paste or upload some, or load this page's model.", icon=":material/upload:")
         return
     st.caption(md_escape(f"From {OWN_SOURCE.get()}. " + " ".join(own.notes)))
+    seed = int(SEED.get())
     try:
-        view = logits_view(own.logits, own.tokens, **settings())  # type: ignore[arg-type]
+        own_panel = own_logits_panel(
+            own.tokens, own.logits, t=T.get(), k=int(K.get()), p=P.get(), min_p=MIN_P.get(), seed=seed, style=style()
+        )
     except ValueError as err:  # core refuses what it cannot compute: say so, keep the page
         st.error(md_escape(f"These logits cannot be decoded at these settings: {err}."), icon=":material/error:")
         return
-    own_panel = panel(PAGE, {"own": [stage_metrics(view), chart_part("nt_own", pipeline_chart(view, style()))]})
-    best = own.tokens[int(greedy_choice(view.probs))]
-    drawn = own.tokens[int(sample(view.probs, int(SEED.get())))]
+    best, drawn = own_panel["state"]["greedy"], own_panel["state"]["sampled"]
     st.markdown(
-        f"Greedy picks **{md_escape(repr(best))}**; sampled with seed {int(SEED.get())}: **{md_escape(repr(drawn))}** "
+        f"Greedy picks **{md_escape(repr(best))}**; sampled with seed {seed}: **{md_escape(repr(drawn))}** "
         "(tokens are quoted: a leading space is part of one)."
     )
     live_panel.show(own_panel, "own")

@@ -14,18 +14,19 @@ number of words generated and the step shown (a step past the end shows the last
 
 from __future__ import annotations
 
-import math
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 from core.figures.next_token import pipeline_chart
 from core.figures.style import PRESENT_STYLE, FigureStyle
 from core.lm import NeuralLM, load
-from core.next_token_views import MAX_GENERATE, GeneratedStep, StepView, generate, read_prompt
-from core.panels.parts import Panel, Part, chart, esc, html_block, metric, metrics, panel
+from core.next_token import greedy, sample
+from core.next_token_views import GeneratedStep, StepView, generate, logits_view, read_prompt
+from core.panels.parts import Panel, Part, bounded, chart, esc, html_block, metric, metrics, panel
 from core.scenario import Scenario
 from core.text import fmt
 
@@ -34,8 +35,10 @@ __all__ = [
     "MAX_WORDS",
     "MODEL_PATH",
     "PAGE",
+    "RANGES",
     "Settings",
     "next_token_panel",
+    "own_logits_panel",
     "settings_key",
     "shipped_model",
     "stage_metrics",
@@ -73,20 +76,25 @@ class Settings:
     step: int = 1
 
 
-def _number(extra: Mapping[str, Any], name: str, low: float, high: float) -> float:
-    value = extra.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {str(value)[:40]!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{fmt(low)}, {fmt(high)}], got {fmt(float(value))}")
-    return float(value)
+RANGES: dict[str, tuple[int | float, int | float]] = {
+    "t": (0.05, 5.0),
+    "k": (0, 100_000),
+    "p": (0.01, 1.0),
+    "min_p": (0.0, 1.0),
+    "seed": (0, 999_999),
+    "n": (1, MAX_WORDS),
+    "step": (1, MAX_WORDS),
+}
+"""Every setting's range: the page's URL and widgets, and the checks here, all read it."""
+WHOLE = frozenset({"k", "seed", "n", "step"})
 
 
-def _whole(extra: Mapping[str, Any], name: str, low: int, high: int) -> int:
-    value = _number(extra, name, low, high)
-    if value != int(value):
+def _setting(extra: Mapping[str, Any], name: str) -> float:
+    low, high = RANGES[name]
+    value = bounded(extra.get(name), name, low, high)
+    if name in WHOLE and value != int(value):
         raise ValueError(f"{name} must be a whole number, got {fmt(value)}")
-    return int(value)
+    return value
 
 
 def read_settings(extra: Mapping[str, Any]) -> Settings:
@@ -97,18 +105,20 @@ def read_settings(extra: Mapping[str, Any]) -> Settings:
     prompt, greedy = extra.get("prompt"), extra.get("greedy")
     if not isinstance(prompt, str) or len(prompt) > MAX_PROMPT:
         raise ValueError(f"prompt must be text of at most {MAX_PROMPT} characters")
+    if not prompt.isprintable() and any(not ch.isprintable() and not ch.isspace() for ch in prompt):
+        raise ValueError("prompt must be printable text (no control characters or lone surrogates)")
     if not isinstance(greedy, bool):
         raise ValueError("greedy must be true or false")
     return Settings(
-        t=_number(extra, "t", 0.05, 5.0),
-        k=_whole(extra, "k", 0, 100_000),
-        p=_number(extra, "p", 0.01, 1.0),
-        min_p=_number(extra, "min_p", 0.0, 1.0),
+        t=_setting(extra, "t"),
+        k=int(_setting(extra, "k")),
+        p=_setting(extra, "p"),
+        min_p=_setting(extra, "min_p"),
         prompt=prompt,
         greedy=greedy,
-        seed=_whole(extra, "seed", 0, 999_999),
-        n=_whole(extra, "n", 1, min(MAX_WORDS, MAX_GENERATE)),
-        step=_whole(extra, "step", 1, MAX_WORDS),
+        seed=int(_setting(extra, "seed")),
+        n=int(_setting(extra, "n")),
+        step=int(_setting(extra, "step")),
     )
 
 
@@ -146,6 +156,19 @@ def stage_metrics(view: StepView) -> Part:
     )
 
 
+def own_logits_panel(
+    tokens: tuple[str, ...], logits: Any, *, t: float, k: int, p: float, min_p: float, seed: int, style: FigureStyle
+) -> Panel:
+    """Your own logits through the same pipeline: slot ``own`` (the numbers and the chart), and in ``state`` the
+    token greedy decoding picks and the one the seed draws. ``ValueError`` for what cannot be decoded."""
+    view = logits_view(logits, tokens, temperature=t, top_k=k, top_p=p, min_p=min_p)
+    return panel(
+        PAGE,
+        {"own": [stage_metrics(view), chart("nt_own", pipeline_chart(view, style))]},
+        {"greedy": tokens[int(greedy(view.probs))], "sampled": tokens[int(sample(view.probs, seed))]},
+    )
+
+
 def _text(prompt: tuple[str, ...], steps: tuple[GeneratedStep, ...], shown: int) -> str:
     """The prompt, then each generated word with its probability; the word whose step is shown is marked."""
     parts = [f'<span class="nt-prompt">{esc(" ".join(prompt) or "<s>")}</span>']
@@ -156,9 +179,20 @@ def _text(prompt: tuple[str, ...], steps: tuple[GeneratedStep, ...], shown: int)
 
 
 def next_token_panel(sc: Scenario, extra: Mapping[str, Any], style: FigureStyle) -> Panel:
-    """The generated run for ``extra``'s settings and the pipeline of its shown step (the example is not used)."""
+    """The generated run for ``extra``'s settings and the pipeline of its shown step (the example is not used).
+
+    Deterministic in its settings: the last :data:`CACHED` panels are kept, so a class dragging one slider
+    over the same positions (or a page rerun after its live answer) costs a lookup. Callers get a copy.
+    """
     del sc  # the page decodes a language model, not the example
-    s = read_settings(extra)
+    return copy.deepcopy(_panel(read_settings(extra), style))
+
+
+CACHED = 256
+
+
+@lru_cache(maxsize=CACHED)
+def _panel(s: Settings, style: FigureStyle) -> Panel:
     model = shipped_model()
     prompt = read_prompt(s.prompt, model.vocabulary)
     steps = generate(

@@ -18,7 +18,20 @@ Panel = dict[str, Any]
 """``{"page": name, "slots": {slot: [part, ...]}, "state": {...}}``; ``state`` holds what the page
 itself needs back (e.g. the Simplex page's corners), never shown."""
 
-__all__ = ["Panel", "Part", "chart", "esc", "html_block", "metric", "metrics", "panel", "row"]
+__all__ = ["Panel", "Part", "bounded", "chart", "esc", "html_block", "metric", "metrics", "panel", "row"]
+
+
+def bounded(value: Any, name: str, low: float, high: float) -> float:
+    """A page setting from a browser's message: a number in [low, high], else ``ValueError`` naming it.
+
+    Compares before converting, so an integer of any size (JSON allows 10**400) is refused, not an
+    ``OverflowError``; NaN fails the comparison too.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name} must be a number, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low:g}, {high:g}], got {str(value)[:40]}")
+    return float(value)
 
 
 def esc(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from core.figures.simplex import simplex_chart
 from core.figures.style import FigureStyle
-from core.panels.parts import Panel, chart, esc, html_block, metric, metrics, panel
+from core.panels.parts import Panel, bounded, chart, esc, html_block, metric, metrics, panel
 from core.scenario import MAX_CLASSES, Scenario
 from core.simplex import SimplexView, simplex_page
 from core.text import fmt, fmt_prob, relation
@@ -25,12 +25,7 @@ STEPS_RANGE = (1, 100)
 
 
 def _number(extra: Mapping[str, Any], name: str, lo: float, hi: float, default: float) -> float:
-    value = extra.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{name} must be a number, got {type(value).__name__}")
-    if not lo <= value <= hi:  # also false for NaN; compares integers of any size without converting them
-        raise ValueError(f"{name} must be in [{lo:g}, {hi:g}], got {str(value)[:40]}")
-    return float(value)
+    return bounded(extra.get(name, default), name, lo, hi)
 
 
 def _corners(extra: Mapping[str, Any]) -> tuple[int, int]:

@@ -391,3 +391,6 @@ def test_to_json_reads_back_exactly() -> None:
         to_json(["a", "b"], [1.0])
     with pytest.raises(ValueError, match="each token once"):
         to_json(["a", "a"], [1.0, 2.0])
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="finite or -inf"):
+            to_json(["a", "b"], [1.0, bad])

@@ -199,6 +199,16 @@ def generated(page: Page) -> list[str]:
     return [str(w) for w in words]
 
 
+def expect_generated(page: Page, words: list[str]) -> None:
+    """Wait until the text shows ``words`` (the live panel draws a rerun's text in the next animation frame)."""
+    page.wait_for_function(
+        """(want) => JSON.stringify([...document.querySelectorAll('.nt-text .nt-word')]
+            .map(e => e.firstChild.textContent)) === JSON.stringify(want)""",
+        arg=words,
+        timeout=15_000,
+    )
+
+
 def press(page: Page, key: str, times: int = 1) -> None:
     for _ in range(times):
         page.keyboard.press(key)
@@ -234,7 +244,7 @@ def test_deep_link_renders_without_warning_and_draws_the_chart(page: Page, app_u
     no_warnings(page)
     prompt = ["the", "old", "dog"]
     words = ref().greedy(prompt, 6)  # greedy = argmax: no filter ever removes the most probable word
-    assert generated(page) == words
+    expect_generated(page, words)
     expect(page.locator('.nt-word[aria-current="step"]')).to_contain_text(words[2])
     expect(page.get_by_role("slider", name="Temperature T")).to_have_value("0.8")
     z = ref().logits(prompt + words[:2])  # step 3 is drawn after the first two generated words
@@ -308,12 +318,12 @@ def test_the_generate_controls(page: Page, app_url: str) -> None:
     expect(page.get_by_role("spinbutton", name="Seed")).to_be_disabled()
     greedy = ref().greedy(prompt, 10)
     expect(page.locator(".nt-text .nt-word")).to_have_count(len(greedy))
-    assert generated(page) == greedy
+    expect_generated(page, greedy)
 
     type_number(page, "Words", "4")
     wait_param(page, "nt_n", "4")
     expect(page.locator(".nt-text .nt-word")).to_have_count(4)
-    assert generated(page) == greedy[:4]
+    expect_generated(page, greedy[:4])
 
     step = page.get_by_role("slider", name="Word shown (scrub back to any step)")
     step.focus()
@@ -339,7 +349,7 @@ def test_the_generate_controls(page: Page, app_url: str) -> None:
     wait_param(page, "nt_seed", "7")
     sampled = ref().sampled(prompt, 4, seed=7)
     expect(page.locator(".nt-text .nt-word")).to_have_count(len(sampled))
-    assert generated(page) == sampled
+    expect_generated(page, sampled)
 
     type_text(page, "Prompt", "the zebra")  # not one of the model's words
     wait_param(page, "nt_prompt", "the zebra")
@@ -364,7 +374,7 @@ def test_a_seed_gives_the_same_ten_words_in_separate_browsers_and_by_its_url(bro
         assert query(page)["nt_mode"] == "sample"
         expect(page.locator(".nt-text .nt-word")).to_have_count(len(want))
         texts.append(page.locator(".nt-text").text_content() or "")
-        assert generated(page) == want
+        expect_generated(page, want)
         urls.append(page.url)
         context.close()
     assert texts[0] == texts[1]
@@ -372,7 +382,7 @@ def test_a_seed_gives_the_same_ten_words_in_separate_browsers_and_by_its_url(bro
     page = context.new_page()
     open_next_token(page, urls[0])
     expect(page.locator(".nt-text")).to_have_text(texts[0])
-    assert generated(page) == want
+    expect_generated(page, want)
     context.close()
 
 
@@ -586,3 +596,27 @@ def test_dragging_temperature_redraws_the_chart_live_and_the_release_commits_it(
     assert f"T = {four(t)}," in settled  # the committed value's chart
     z = ref().logits(["the", "old", "dog"])
     expect_pipeline(page, CHART, z, ref().vocab, t=t, k=0, p=1.0, min_p=0.0)
+
+
+def test_a_half_typed_top_k_shows_live_and_leaving_it_empty_shows_the_committed_chart_again(
+    page: Page, app_url: str
+) -> None:
+    """Typing into the top-k box redraws live; emptying it and leaving (Streamlit puts back the committed 0, and
+    with nothing changed there is no rerun) must bring the chart back to the committed settings."""
+    open_next_token(page, app_url + "/next-token?nt_mode=greedy&nt_n=3&nt_prompt=the+old+dog")
+    expect(page.locator(f"{CHART} .explorer-chart .main-svg").first).to_be_attached()
+    page.wait_for_function("() => window.__explorerLive && window.__explorerLive.ready()")
+    box = page.get_by_role("spinbutton", name="Top-k (0 = off)")
+    box.click()
+    box.press("End")
+    box.press("Backspace")
+    box.type("3")  # not committed yet: no Enter
+    expect(metric(page, "Words kept")).to_have_text("3 of 550")  # the live answer
+    assert query(page)["nt_k"] == "0"
+    box.press("Backspace")
+    page.get_by_role("heading", name="Next token: softmax picks the next word").click()  # leave the box
+    expect(box).to_have_value("0")
+    expect(metric(page, "Words kept")).to_have_text("550 of 550")
+    assert query(page)["nt_k"] == "0"
+    z = ref().logits(["the", "old", "dog"])
+    expect_pipeline(page, CHART, z, ref().vocab, t=1.0, k=0, p=1.0, min_p=0.0)
