@@ -1,6 +1,7 @@
 """The Next-token page in Chromium: a change of temperature, top-k, top-p or min-p -> the new pipeline chart on screen.
 
-Each change is one key press (ArrowRight/ArrowLeft on the focused slider, Enter in the top-k box after typing),
+Each change is one key press (ArrowRight/ArrowLeft on the focused slider; in the top-k box, its number selected
+and the other one typed),
 alternating between two values so that every press changes the chart. Times are taken inside the page with
 performance.now():
 
@@ -10,10 +11,10 @@ performance.now():
   setting (so the draw seen is the new chart, not an earlier rerun's);
 - the next ``requestAnimationFrame`` after that draw stamps the frame that paints it: "on screen".
 
-Where the time goes: a wrapper around the page's WebSocket stamps the rerun request leaving (the BackMsg), the
-message carrying the chart's new data arriving (found by the chart's key in the bytes) and the rerun's last
-message. The reference, in the same run on the same server: the same key press on the Softmax page's
-"Add c to every logit" slider (``sm_shift``), whose chart also updates by a Streamlit rerun.
+The page's settings go over the live route while they change (ui/next_token_live.js); the reference, in the same
+run on the same server, is the same key press on the Softmax page's "Add c to every logit" slider (``sm_shift``),
+whose chart updates by a Streamlit rerun. Where the time goes: the press to ``Plotly.react`` (the path), then
+Plotly, then the frame.
 """
 
 from __future__ import annotations
@@ -130,9 +131,11 @@ def _arrows(up_first: bool) -> Callable[[Page, int], None]:
 
 
 def _type_top_k(page: Page, i: int) -> None:
+    """Select the box's number and type the other one: the digit's keydown is the stamp, its input event goes over
+    the live route (Enter would commit, and its own keydown would restart the clock before the chart is drawn)."""
     box = page.get_by_role("spinbutton", name="Top-k (0 = off)")
-    box.fill("6" if i % 2 == 0 else "5")
-    page.keyboard.press("Enter")  # the box keeps the focus: the keydown is the input's stamp
+    box.select_text()
+    page.keyboard.press("6" if i % 2 == 0 else "5")
 
 
 def _set_top_k(page: Page) -> None:
@@ -158,7 +161,7 @@ CONTROLS = [
         _two("T = 1.0500,", "T = 1.0000,"),
     ),
     Control(
-        "top-k (number box, Enter)",
+        "top-k (number box, typed)",
         "/next-token",
         "nt_panel_pipeline",
         _set_top_k,
@@ -227,6 +230,7 @@ def _one_change(page: Page, control: Control, i: int) -> dict[str, float]:
     sent = d["sent"][0] if d["sent"] else float("nan")
     delta = max((t for t, hit in d["recv"] if hit), default=float("nan"))  # the last before the draw
     return {
+        "key_react": d["react"] - d["t0"],
         "total": d["frame"] - d["t0"],
         "input_sent": sent - d["t0"],
         "sent_delta": delta - sent,
@@ -280,10 +284,7 @@ def run() -> str:
         parts.append(
             [
                 control.name,
-                *(
-                    _p50_p95(_col(control, key))
-                    for key in ("input_sent", "sent_delta", "delta_react", "react_drawn", "drawn_frame", "rerun")
-                ),
+                *(_p50_p95(_col(control, key)) for key in ("key_react", "react_drawn", "drawn_frame")),
             ]
         )
     sweep = _col(SWEEP, "total")
@@ -303,17 +304,15 @@ def run() -> str:
                 "Where the time goes, p50 / p95 ms",
                 [
                     "control",
-                    "key -> rerun request sent",
-                    "sent -> chart's data received",
-                    "received -> Plotly.react called",
+                    "key -> Plotly.react called",
                     "Plotly.react -> drawn",
                     "drawn -> next frame",
-                    "sent -> rerun's last message",
                 ],
                 parts,
-                "Sent -> received: the server's rerun up to the chart's element, and the loopback socket. "
-                "Received -> Plotly.react: the browser's Streamlit client (the rerun's other messages, React, "
-                "the chart component). Plotly.react -> drawn: Plotly.",
+                "Key -> Plotly.react: on the Next-token page the live route (the settings sent over /api/live, "
+                "the page's panel computed, the answer drawn in the next animation frame); on the reference page "
+                "a Streamlit rerun (the request, the rerun, the browser's Streamlit client). Plotly.react -> "
+                "drawn: Plotly.",
             ),
         ]
     )
