@@ -444,7 +444,7 @@ CSS = """<style>
 .nt-word small, .nt-link small { font-size: 0.7em; opacity: 0.85; font-variant-numeric: tabular-nums; }
 .nt-word[aria-current] { border: 2px solid currentColor; font-weight: 700; }
 .st-key-nt_panel_facts .lp-metric, .st-key-nt_panel_own .lp-metric { flex: 1 1 8rem; }  /* two a row on a phone */
-@media (max-width: 640px) { .st-key-nt_panel_facts .lp-value, .st-key-nt_panel_own .lp-value { font-size: 1.45rem; } }
+.st-key-nt_panel_facts .lp-value, .st-key-nt_panel_own .lp-value { font-size: 1.5rem; }  /* "550 of 550" on a line
 .nt-formulas { font-size: 1.1rem; line-height: 1.8; margin: 0.4rem 0 0.8rem; font-variant-numeric: tabular-nums; }
 .nt-links { display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0.2rem 0 0.6rem; }
 .nt-link { min-height: 44px; min-width: 44px; justify-content: center; text-decoration: none; font-size: 1.1rem; }
