@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from harness import postgres
 
@@ -26,6 +27,13 @@ LAUNCH_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def page_errors(page: Any) -> list[str]:
+    """The page's uncaught JavaScript errors from now on (a list that fills as they happen)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
 
 
 def find_chromium() -> str | None:

@@ -28,14 +28,12 @@ import streamlit as st
 
 from core import logits_file
 from core.figures.next_token import sentence_chart
-from core.lm import NeuralLM
 from core.next_token_views import (
     EVERYTHING_ELSE,
     SentenceScore,
     next_logits,
     playground_query,
     read_prompt,
-    score_sentence,
 )
 from core.panels.next_token import (
     MAX_PROMPT,
@@ -44,6 +42,7 @@ from core.panels.next_token import (
     RANGES,
     next_token_panel,
     own_logits_panel,
+    scored_sentence,
     settings_key,
     shipped_model,
 )
@@ -140,15 +139,6 @@ PARAMS = PageParams(
 )
 
 
-def model() -> NeuralLM:
-    """The shipped model, read once per server process (0.9 MB; the live route uses the same copy)."""
-    return shipped_model()
-
-
-def settings() -> dict[str, float | int]:
-    return {"temperature": T.get(), "top_k": int(K.get()), "top_p": P.get(), "min_p": MIN_P.get()}
-
-
 # ---- the decoding settings ---------------------------------------------------------------------------------------
 def controls() -> None:
     """Temperature, top-k, top-p and min-p: every tab's pipeline uses them (the Score tab scores at T = 1)."""
@@ -221,7 +211,7 @@ def _prompt_notes(notes: tuple[str, ...]) -> None:
 
 
 def generate_tab(sc: Scenario) -> None:
-    m = model()
+    m = shipped_model()
     prompt_box, mode, seed, n = st.columns([4, 2, 1, 1])
     with prompt_box:
         st.text_input(
@@ -305,10 +295,10 @@ def _word_links(score: SentenceScore) -> str:
 
 
 def score_tab() -> None:
-    m = model()
+    m = shipped_model()
     st.text_input("Sentence", max_chars=MAX_TEXT, key=SENTENCE.name)
     try:
-        score = score_sentence(m, SENTENCE.get())
+        score = scored_sentence(SENTENCE.get())
     except ValueError as err:
         st.info(md_escape(str(err).capitalize()) + ".", icon=":material/edit:")
         return
@@ -382,7 +372,7 @@ def _read_upload() -> None:
 
 def _example() -> None:
     """The shipped model's next-word logits after the prompt, as JSON (what the snippet writes for GPT-2)."""
-    m = model()
+    m = shipped_model()
     text = logits_file.to_json(m.vocabulary, next_logits(m, read_prompt(PROMPT.get(), m.vocabulary).ids))
     PASTE.set(text)
     _take(text, "")

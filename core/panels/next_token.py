@@ -25,7 +25,15 @@ from core.figures.next_token import pipeline_chart
 from core.figures.style import PRESENT_STYLE, FigureStyle
 from core.lm import NeuralLM, load
 from core.next_token import greedy, sample
-from core.next_token_views import GeneratedStep, StepView, generate, logits_view, read_prompt
+from core.next_token_views import (
+    GeneratedStep,
+    SentenceScore,
+    StepView,
+    generate,
+    logits_view,
+    read_prompt,
+    score_sentence,
+)
 from core.panels.parts import Panel, Part, bounded, chart, esc, html_block, metric, metrics, panel
 from core.scenario import Scenario
 from core.text import fmt
@@ -39,6 +47,7 @@ __all__ = [
     "Settings",
     "next_token_panel",
     "own_logits_panel",
+    "scored_sentence",
     "settings_key",
     "shipped_model",
     "stage_metrics",
@@ -154,6 +163,13 @@ def stage_metrics(view: StepView) -> Part:
             help="As uncertain as a fair choice between this many words.",
         ),
     )
+
+
+@lru_cache(maxsize=64)
+def scored_sentence(text: str) -> SentenceScore:
+    """:func:`core.next_token_views.score_sentence` by the shipped model, kept per text: the Score tab's numbers do
+    not depend on the decoding settings, so a settings change does not score the sentence again."""
+    return score_sentence(shipped_model(), text)
 
 
 def own_logits_panel(

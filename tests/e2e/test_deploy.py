@@ -5,6 +5,7 @@ while nginx sends its visitors to the other, and a clean stop (no process left b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -14,9 +15,9 @@ import subprocess
 import time
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.error import HTTPError
 
 import pytest
@@ -111,16 +112,23 @@ def test_new_visitors_spread_over_both_replicas_and_each_stays_on_one(proxy: tup
         assert len(replicas) == 1  # the page, its files, every later request: one process
 
 
-async def _session(ws_url: str, cookie: str) -> tuple[str, str]:
-    """Open the app's websocket with this route, run the page once; (replica, outcome)."""
+@contextlib.asynccontextmanager
+async def _page_socket(ws_url: str, cookie: str, query: str) -> AsyncIterator[tuple[Any, str]]:
+    """The app's websocket through nginx with this route cookie, the page asked to run with ``query``;
+    (the socket, the replica that answered)."""
     async with websockets.connect(
         ws_url, subprotocols=["streamlit"], additional_headers={"Cookie": f"explorer_route={cookie}"}, max_size=None
     ) as ws:
-        replica = ws.response.headers["X-Explorer-Replica"]
         msg = BackMsg()
-        msg.rerun_script.query_string = "classes=cat,dog,rabbit&logits=2,1,0.1&target=dog"
+        msg.rerun_script.query_string = query
         msg.rerun_script.page_script_hash = ""
         await ws.send(msg.SerializeToString())
+        yield ws, ws.response.headers["X-Explorer-Replica"]
+
+
+async def _session(ws_url: str, cookie: str) -> tuple[str, str]:
+    """Open the app's websocket with this route, run the page once; (replica, outcome)."""
+    async with _page_socket(ws_url, cookie, "classes=cat,dog,rabbit&logits=2,1,0.1&target=dog") as (ws, replica):
         while True:
             fwd = ForwardMsg()
             fwd.ParseFromString(await asyncio.wait_for(ws.recv(), 30))
@@ -232,14 +240,7 @@ async def _upload_in_session(
     file uploader does: ``/_stcore/upload_file/<session id>/<file id>`` with the XSRF cookie, and in
     ``X-Xsrftoken`` the same token (``own``), none, or another visitor's. (status, PUT's replica, page's replica)."""
     ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-    async with websockets.connect(
-        ws_url, subprotocols=["streamlit"], additional_headers={"Cookie": f"explorer_route={cookie}"}, max_size=None
-    ) as ws:
-        page_replica = ws.response.headers["X-Explorer-Replica"]
-        msg = BackMsg()
-        msg.rerun_script.query_string = ""
-        msg.rerun_script.page_script_hash = ""
-        await ws.send(msg.SerializeToString())
+    async with _page_socket(ws_url, cookie, "") as (ws, page_replica):
         session_id = ""
         while not session_id:
             fwd = ForwardMsg()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from scipy.special import softmax
 
+from harness.browser import page_errors
 from harness.server import IDLE
 
 
@@ -13,14 +14,8 @@ def _metric(page: Page, label: str) -> object:
     return page.locator(f'[data-testid="stMetric"]:has-text("{label}") [data-testid="stMetricValue"]').first
 
 
-def _watch_errors(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
-
-
 def test_gradient_steps_play_by_deep_link_and_stop_by_themselves(page: Page, app_url: str) -> None:
-    errors = _watch_errors(page)
+    errors = page_errors(page)
     page.goto(app_url + "/learning?logits=3,-3,0&target=dog&lg_step=96")
     page.wait_for_selector(IDLE)
     expect(page.get_by_role("heading", name="Learning: watch cross-entropy teach")).to_be_visible()
@@ -46,7 +41,7 @@ def test_gradient_steps_play_by_deep_link_and_stop_by_themselves(page: Page, app
 
 
 def test_classifier_plays_and_its_chart_updates(page: Page, app_url: str) -> None:
-    errors = _watch_errors(page)
+    errors = page_errors(page)
     page.goto(app_url + "/learning?lg_epochs=40&lg_epoch=36")
     page.wait_for_selector(IDLE)
     page.get_by_role("tab", name="A tiny classifier").click()
@@ -61,7 +56,7 @@ def test_classifier_plays_and_its_chart_updates(page: Page, app_url: str) -> Non
 
 
 def test_simplex_by_deep_link_draws_the_triangle_contours_and_both_paths(page: Page, app_url: str) -> None:
-    errors = _watch_errors(page)
+    errors = page_errors(page)
     page.goto(app_url + "/simplex?classes=cat,dog,rabbit,fox&logits=2,1,0.1,0.5&target=dog")
     page.wait_for_selector(IDLE)
     expect(page.get_by_role("heading", name="The probability simplex")).to_be_visible()

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, FilePayload, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from scipy.special import logsumexp, softmax
 
+from harness.browser import page_errors
 from harness.server import IDLE
 from tests.numbers import read_number
 
@@ -226,15 +227,9 @@ def type_text(page: Page, label: str, value: str) -> None:
     box.press("Enter")
 
 
-def watch_errors(page: Page) -> list[str]:
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
-
-
 # ---- 1. deep link ------------------------------------------------------------------------------------------------
 def test_deep_link_renders_without_warning_and_draws_the_chart(page: Page, app_url: str) -> None:
-    errors = watch_errors(page)
+    errors = page_errors(page)
     open_next_token(
         page,
         app_url + "/next-token?nt_t=0.8&nt_k=20&nt_p=0.9&nt_minp=0.3&nt_mode=greedy&nt_n=6&nt_step=3"
@@ -525,7 +520,7 @@ def sideways(page: Page) -> list[str]:
 def test_on_a_phone_no_tab_scrolls_sideways(browser: Browser, app_url: str) -> None:
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    errors = watch_errors(page)
+    errors = page_errors(page)
     open_next_token(page, app_url + "/next-token?nt_n=30")  # the longest text the page generates
     expect(page.locator(".nt-text .nt-word")).not_to_have_count(0)
     problems = {"Generate": sideways(page)}
